@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# Ingest benchmark for the Amiqus webhook receiver.
+#
+#   bench/ingest.sh                      # embedded PostgreSQL in a fresh temp dir
+#   CONCURRENCY=32 DURATION=30 RATE=1000 WARMUP=5 bench/ingest.sh
+#   SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/receiver SPRING_DATASOURCE_USERNAME=u \
+#     SPRING_DATASOURCE_PASSWORD=p bench/ingest.sh      # external PostgreSQL (see README.md)
+#
+# Runs (a) a closed loop at CONCURRENCY, (b) an open loop at RATE/s, (c) pgbench doing the
+# same single-row INSERT into the same events table on the same PostgreSQL, then prints a
+# table. See bench/README.md for what every number means.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+
+CONCURRENCY="${CONCURRENCY:-32}"
+DURATION="${DURATION:-30}"          # seconds, each of the three measured phases
+WARMUP="${WARMUP:-5}"               # seconds, unmeasured, before each phase
+RATE="${RATE:-1000}"                # open-loop arrival rate, requests/s
+OPEN_CONNECTIONS="${OPEN_CONNECTIONS:-}"  # open-loop pool size (default: load generator's)
+DUPLICATES_EVERY="${DUPLICATES_EVERY:-0}" # >0: every Nth request re-sends an earlier delivery
+PGBENCH_JOBS="${PGBENCH_JOBS:-2}"
+STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-240}" # seconds to wait for /actuator/health = UP
+STOP_TIMEOUT="${STOP_TIMEOUT:-60}"
+JAR="${JAR:-$ROOT/target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar}"
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:-}"
+LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xms512m -Xmx2g}"
+STRICT_TARGETS="${STRICT_TARGETS:-0}"     # 1: exit non-zero when a performance target is missed
+KEEP_TMP="${KEEP_TMP:-0}"                 # 1: keep logs and the data dir after the run
+
+log() { printf '[ingest-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for v in CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIMEOUT; do
+	[[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
+done
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds (got '$WARMUP')"
+[[ "$DUPLICATES_EVERY" =~ ^[0-9]+$ ]] || die "DUPLICATES_EVERY must be a number (got '$DUPLICATES_EVERY')"
+
+# --------------------------------------------------------------------------- cleanup
+BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-bench.XXXXXX")"
+SERVICE_PID=""
+SERVICE_LOG="$BENCH_TMP/service.log"
+
+stop_service() {
+	if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+		log "stopping the service (pid $SERVICE_PID, SIGTERM)"
+		kill -TERM "$SERVICE_PID" 2>/dev/null || true
+		local waited=0
+		while kill -0 "$SERVICE_PID" 2>/dev/null && (( waited < STOP_TIMEOUT * 10 )); do
+			sleep 0.1
+			waited=$((waited + 1))
+		done
+		if kill -0 "$SERVICE_PID" 2>/dev/null; then
+			log "service did not stop within ${STOP_TIMEOUT}s: SIGKILL"
+			kill -KILL "$SERVICE_PID" 2>/dev/null || true
+		fi
+		wait "$SERVICE_PID" 2>/dev/null || true
+		log "service stopped after $((waited / 10)).$((waited % 10))s"
+	fi
+	SERVICE_PID=""
+	# An embedded PostgreSQL left behind (service killed) is stopped through its pid file.
+	local pidfile pid
+	while IFS= read -r pidfile; do
+		pid="$(head -n1 "$pidfile" 2>/dev/null || true)"
+		if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+			log "stopping leftover embedded PostgreSQL (pid $pid)"
+			kill -INT "$pid" 2>/dev/null || true
+			for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+			kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+		fi
+	done < <(find "$BENCH_TMP" -name postmaster.pid 2>/dev/null)
+}
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	stop_service
+	if (( rc != 0 )) && [[ -f "$SERVICE_LOG" ]]; then
+		log "last lines of the service log:"
+		tail -n 40 "$SERVICE_LOG" >&2 || true
+	fi
+	if [[ "$KEEP_TMP" == 1 ]]; then
+		log "kept $BENCH_TMP"
+	else
+		rm -rf "$BENCH_TMP"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --------------------------------------------------------------------------- prerequisites
+cd "$ROOT"
+command -v java >/dev/null || die "java not found"
+command -v curl >/dev/null || die "curl not found"
+
+if ! command -v pgbench >/dev/null || ! command -v psql >/dev/null; then
+	log "pgbench/psql missing: installing postgresql-client with apt-get"
+	SUDO=""
+	(( EUID == 0 )) || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql-client >/dev/null
+fi
+
+if [[ ! -f "$JAR" ]]; then
+	log "building $JAR (./mvnw -q -B -DskipTests package)"
+	./mvnw -q -B -DskipTests package
+	[[ -f "$JAR" ]] || die "build finished but $JAR does not exist"
+fi
+
+log "compiling the load generator"
+javac -d "$BENCH_TMP/classes" "$SCRIPT_DIR/IngestLoad.java"
+load() {
+	# shellcheck disable=SC2086
+	java $LOAD_JAVA_OPTS -cp "$BENCH_TMP/classes" IngestLoad "$@"
+}
+
+port_free() {
+	local p=$1
+	if command -v ss >/dev/null; then
+		[[ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]]
+	else
+		! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
+	fi
+}
+free_port() {
+	local p taken=" ${1:-} "
+	for _ in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		[[ "$taken" == *" $p "* ]] && continue
+		port_free "$p" && { echo "$p"; return 0; }
+	done
+	die "no free TCP port found"
+}
+
+# --------------------------------------------------------------------------- start the service
+SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+HTTP_PORT="${BENCH_HTTP_PORT:-$(free_port)}"
+URL="http://127.0.0.1:$HTTP_PORT/webhooks/amiqus"
+# The enrichment client must never leave this machine: point it at a closed local port.
+DEAD_PORT="$(free_port "$HTTP_PORT")"
+
+declare -a SERVICE_ENV=(
+	"SERVER_PORT=$HTTP_PORT"
+	"AMIQUS_WEBHOOK_SECRETS=$SECRET"
+	"RECEIVER_DATA_DIR=$BENCH_TMP/data"
+	"AMIQUS_API_URL=http://127.0.0.1:$DEAD_PORT/api/v2"
+)
+
+if [[ -n "${SPRING_DATASOURCE_URL:-}" ]]; then
+	DB_MODE="external"
+	# pgbench/psql talk to the same server: PG* variables win, else they come from the JDBC URL.
+	if [[ "$SPRING_DATASOURCE_URL" =~ ^jdbc:postgresql://([^/:?]+)(:([0-9]+))?/([^?]+) ]]; then
+		export PGHOST="${PGHOST:-${BASH_REMATCH[1]}}"
+		export PGPORT="${PGPORT:-${BASH_REMATCH[3]:-5432}}"
+		export PGDATABASE="${PGDATABASE:-${BASH_REMATCH[4]}}"
+	fi
+	[[ -n "${SPRING_DATASOURCE_USERNAME:-}" ]] && export PGUSER="${PGUSER:-$SPRING_DATASOURCE_USERNAME}"
+	[[ -n "${SPRING_DATASOURCE_PASSWORD:-}" ]] && export PGPASSWORD="${PGPASSWORD:-$SPRING_DATASOURCE_PASSWORD}"
+	[[ -n "${PGHOST:-}" ]] || die "cannot derive PGHOST from SPRING_DATASOURCE_URL; set PGHOST/PGPORT/PGDATABASE"
+else
+	DB_MODE="embedded"
+	DB_PORT="${RECEIVER_EMBEDDED_DB_PORT:-$(free_port "$HTTP_PORT $DEAD_PORT")}"
+	SERVICE_ENV+=("RECEIVER_EMBEDDED_DB_PORT=$DB_PORT")
+	export PGHOST=127.0.0.1 PGPORT="$DB_PORT" PGUSER=postgres PGDATABASE=postgres
+	unset PGPASSWORD
+fi
+
+log "starting the service on :$HTTP_PORT ($DB_MODE PostgreSQL at $PGHOST:$PGPORT/$PGDATABASE), temp dir $BENCH_TMP"
+START_TS=$(date +%s.%N)
+# shellcheck disable=SC2086
+env "${SERVICE_ENV[@]}" java $SERVICE_JAVA_OPTS -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
+SERVICE_PID=$!
+
+deadline=$(( $(date +%s) + STARTUP_TIMEOUT ))
+until curl -fsS --max-time 2 "http://127.0.0.1:$HTTP_PORT/actuator/health" 2>/dev/null | grep -q '"UP"'; do
+	kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited during start-up"
+	(( $(date +%s) < deadline )) || die "the service was not healthy within ${STARTUP_TIMEOUT}s"
+	sleep 0.5
+done
+STARTUP_S=$(awk -v a="$START_TS" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+log "service healthy after ${STARTUP_S}s"
+
+export PGCONNECT_TIMEOUT=10
+q() { psql -X -q -v ON_ERROR_STOP=1 -At -c "$1"; }
+
+PG_VERSION="$(q 'select version()')"
+JAVA_VERSION="$(java -version 2>&1 | head -n1)"
+echo
+echo "== machine"
+echo "nproc:       $(nproc)"
+echo "memory:      $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "java:        $JAVA_VERSION"
+echo "postgresql:  $PG_VERSION ($DB_MODE, $PGHOST:$PGPORT)"
+echo "pgbench:     $(pgbench --version)"
+echo "data dir fs: $(df -hP "$BENCH_TMP" | awk 'NR==2 { print $1 " on " $6 }')"
+echo "settings:    $(q "select string_agg(name || '=' || setting, ' ' order by name) from pg_settings where name in ('fsync','synchronous_commit','full_page_writes','max_connections','shared_buffers','wal_level')")"
+echo "service:     started in ${STARTUP_S}s; jar $(basename "$JAR")"
+echo "migrations:  $(ls "$ROOT"/db/migration/*.sql 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')"
+echo
+
+q "select 1 from events limit 1" >/dev/null || die "table events not found in $PGDATABASE"
+PGBENCH_PREFIX="pgbench:"
+service_rows() { q "select count(*) from events where dedupe_key not like '${PGBENCH_PREFIX}%'"; }
+ROWS_BEFORE="$(service_rows)"
+
+# --------------------------------------------------------------------------- (a) closed loop
+FAILED=()
+run_load() { # name, args...
+	local name=$1
+	shift
+	set +e
+	load --url "$URL" --secret "$SECRET" --warmup "${WARMUP}s" --duration "${DURATION}s" \
+		--label "$name" "$@" | tee "$BENCH_TMP/$name.out"
+	local rc=${PIPESTATUS[0]}
+	set -e
+	if (( rc != 0 )); then
+		FAILED+=("$name: load generator exit $rc (non-202 answers or errors)")
+	fi
+	kill -0 "$SERVICE_PID" 2>/dev/null || die "the service died during the $name run"
+}
+dup_args=()
+(( DUPLICATES_EVERY > 0 )) && dup_args=(--duplicates-every "$DUPLICATES_EVERY")
+
+echo "== (a) closed loop: concurrency $CONCURRENCY, ${DURATION}s (+${WARMUP}s warm-up)"
+run_load closed --concurrency "$CONCURRENCY" "${dup_args[@]}"
+echo
+echo "== (b) open loop: $RATE requests/s, ${DURATION}s (+${WARMUP}s warm-up)"
+open_args=(--rate "$RATE")
+[[ -n "$OPEN_CONNECTIONS" ]] && open_args+=(--connections "$OPEN_CONNECTIONS")
+run_load open "${open_args[@]}" "${dup_args[@]}"
+echo
+
+# value of key in the RESULT line of a run's output
+rv() { sed -n 's/^RESULT //p' "$BENCH_TMP/$1.out" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1; }
+rvn() { local v; v="$(rv "$@")"; [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo 0; }
+
+# --------------------------------------------------------------------------- row count check
+ROWS_AFTER="$(service_rows)"
+STORED=$((ROWS_AFTER - ROWS_BEFORE))
+ACKED_NEW=$(( $(rvn closed total_acked_new) + $(rvn open total_acked_new) ))
+LOAD_ERRORS=$(( $(rvn closed total_errors) + $(rvn open total_errors) ))
+if (( STORED == ACKED_NEW )); then
+	ROWCHECK="OK ($STORED rows stored = $ACKED_NEW new 202 answers, warm-up included)"
+else
+	ROWCHECK="MISMATCH ($STORED rows stored, $ACKED_NEW new 202 answers; $LOAD_ERRORS requests ended in I/O errors)"
+	FAILED+=("row count: $ROWCHECK")
+fi
+echo "== row check: $ROWCHECK"
+echo
+
+# --------------------------------------------------------------------------- (c) pgbench
+# The same single-row INSERT the service does, built from the live catalog of the events
+# table (so it follows the migrations): every column the service writes, plus any other
+# NOT NULL column without a default. Body ~500 bytes, stored raw (bytea) and as jsonb.
+mapfile -t COLS < <(q "select a.attname || '|' || format_type(a.atttypid, a.atttypmod) || '|' || a.attnotnull || '|' || a.atthasdef
+	from pg_attribute a where a.attrelid = 'events'::regclass and a.attnum > 0 and not a.attisdropped
+	and a.attidentity = '' and a.attgenerated = '' order by a.attnum")
+col_names=()
+col_exprs=()
+for row in "${COLS[@]}"; do
+	IFS='|' read -r name type notnull hasdef <<<"$row"
+	expr=""
+	case "$name" in
+		dedupe_key) expr="'${PGBENCH_PREFIX}' || s.d" ;;
+		delivery_id) expr="s.d" ;;
+		body_sha256) expr="sha256(s.b)" ;;
+		attempt) expr="1" ;;
+		source) expr="'webhook'" ;;
+		content_type) expr="'application/json'" ;;
+		raw_body) expr="s.b" ;;
+		payload) expr="s.j::jsonb" ;;
+		alias) expr="'record.updated'" ;;
+		triggered_at) expr="s.t" ;;
+		webhook_uuid) expr="'9f0c1c6e-8b6a-4f0e-9d3c-2a1b7c5e4d31'" ;;
+		record_id) expr=":rid" ;;
+		record_type) expr="'client'" ;;
+		client_id) expr=":cid" ;;
+	esac
+	if [[ -z "$expr" && "$notnull" == t && "$hasdef" == f ]]; then
+		case "$type" in
+			text | character* | "varchar"*) expr="'pgbench'" ;;
+			bytea) expr="s.b" ;;
+			json) expr="s.j::json" ;;
+			jsonb) expr="s.j::jsonb" ;;
+			timestamp*) expr="s.t" ;;
+			date) expr="current_date" ;;
+			smallint | integer | bigint | numeric* | real | "double precision") expr="0" ;;
+			boolean) expr="false" ;;
+			uuid) expr="gen_random_uuid()" ;;
+			*) die "events.$name is NOT NULL without a default and of type $type: teach bench/ingest.sh a value for it" ;;
+		esac
+	fi
+	if [[ -n "$expr" ]]; then
+		col_names+=("$name")
+		col_exprs+=("$expr")
+	fi
+done
+[[ " ${col_names[*]} " == *" dedupe_key "* ]] || die "events has no dedupe_key column"
+join() { local IFS=","; echo "$*"; }
+
+# JSON keys and values are separated by ": " because pgbench would read ':name' as a variable.
+PGBENCH_SQL="$BENCH_TMP/insert.sql"
+cat >"$PGBENCH_SQL" <<SQL
+\set rid random(100000, 9099999)
+\set cid random(10000, 909999)
+\set kase random(1000, 90999)
+insert into events ($(join "${col_names[@]}"))
+select $(join "${col_exprs[@]}")
+from (select d, j, convert_to(j, 'UTF8') as b, t
+      from (select gen_random_uuid()::text as d, now() as t,
+                   format('{"webhook": {"uuid": "9f0c1c6e-8b6a-4f0e-9d3c-2a1b7c5e4d31", "created_at": "%s", "events": ["record.updated"]}, "trigger": {"triggered_at": "%s", "alias": "record.updated"}, "data": {"record": {"id": %s, "type": "client", "status": "complete", "show": "https://id.amiqus.co/api/v2/records/%s", "download": "https://id.amiqus.co/api/v2/records/%s/download"}, "client": {"id": %s, "name": {"first_name": "Alice", "last_name": "Okafor"}, "show": "https://id.amiqus.co/api/v2/clients/%s"}, "case": {"id": %s}}}',
+                          translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24.MI.SS"Z"'), '.', ':'),
+                          translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24.MI.SS"Z"'), '.', ':'),
+                          :rid, :rid, :rid, :cid, :cid, :kase) as j) g) s
+on conflict (dedupe_key) do nothing
+returning id;
+SQL
+log "pgbench script ($PGBENCH_SQL):"
+sed 's/^/    /' "$PGBENCH_SQL" >&2
+
+PGBENCH_ROWS_BEFORE="$(q "select count(*) from events where dedupe_key like '${PGBENCH_PREFIX}%'")"
+echo "== (c) pgbench: -c $CONCURRENCY -j $PGBENCH_JOBS -T $DURATION -n -M prepared (+${WARMUP}s warm-up)"
+if (( WARMUP > 0 )); then
+	pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$WARMUP" -f "$PGBENCH_SQL" >"$BENCH_TMP/pgbench-warmup.out" 2>&1 \
+		|| { cat "$BENCH_TMP/pgbench-warmup.out"; die "pgbench warm-up failed"; }
+fi
+set +e
+pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$DURATION" -f "$PGBENCH_SQL" 2>&1 | tee "$BENCH_TMP/pgbench.out"
+PGBENCH_RC=${PIPESTATUS[0]}
+set -e
+(( PGBENCH_RC == 0 )) || FAILED+=("pgbench exit $PGBENCH_RC")
+PGBENCH_TPS="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_TMP/pgbench.out" | tail -n1)"
+PGBENCH_LAT="$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$BENCH_TMP/pgbench.out" | tail -n1)"
+PGBENCH_ROWS=$(( $(q "select count(*) from events where dedupe_key like '${PGBENCH_PREFIX}%'") - PGBENCH_ROWS_BEFORE ))
+echo
+
+# The pgbench rows are benchmark litter on an external database.
+if [[ "$DB_MODE" == external && "${KEEP_PGBENCH_ROWS:-0}" != 1 ]]; then
+	q "delete from events where dedupe_key like '${PGBENCH_PREFIX}%'" >/dev/null || log "could not delete the pgbench rows"
+fi
+
+# --------------------------------------------------------------------------- summary
+C_TPUT="$(rv closed throughput)"
+verdict() { # value op target -> PASS/FAIL
+	awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {
+		if (v == "") { print "n/a"; exit }
+		ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 < t + 0)
+		print ok ? "PASS" : "FAIL" }'
+}
+RATIO="$(awk -v a="$C_TPUT" -v b="$PGBENCH_TPS" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b }')"
+O_P99="$(rv open p99_ms)"
+O_TPUT="$(rv open throughput)"
+
+row() { printf '| %-44s | %14s | %-10s | %-5s |\n' "$@"; }
+echo "== summary (service on $(nproc) cores, load generator and PostgreSQL on the same machine)"
+row "metric" "value" "target" ""
+row "--------------------------------------------" "--------------" "----------" "-----"
+row "closed loop c=$CONCURRENCY: stored deliveries/s" "$C_TPUT" ">= 3000" "$(verdict "$C_TPUT" ">=" 3000)"
+row "closed loop p50 ms" "$(rv closed p50_ms)" "" ""
+row "closed loop p99 ms" "$(rv closed p99_ms)" "" ""
+row "closed loop p99.9 ms" "$(rv closed p999_ms)" "" ""
+row "closed loop non-202 / errors" "$(rv closed non202) / $(rv closed errors)" "0 / 0" ""
+row "open loop $RATE/s: achieved/s" "$O_TPUT" "" ""
+row "open loop p50 ms (from intended send)" "$(rv open p50_ms)" "" ""
+row "open loop p99 ms (from intended send)" "$O_P99" "< 20" "$(verdict "$O_P99" "<" 20)"
+row "open loop p99.9 ms (from intended send)" "$(rv open p999_ms)" "" ""
+row "open loop non-202 / errors" "$(rv open non202) / $(rv open errors)" "0 / 0" ""
+row "pgbench same INSERT, c=$CONCURRENCY: TPS" "$PGBENCH_TPS" "" ""
+row "pgbench latency average ms" "$PGBENCH_LAT" "" ""
+row "ratio service / pgbench" "$RATIO" ">= 0.5" "$(verdict "$RATIO" ">=" 0.5)"
+row "rows stored by service = new 202 answers" "$STORED / $ACKED_NEW" "equal" "$( ((STORED == ACKED_NEW)) && echo PASS || echo FAIL)"
+row "pgbench rows inserted (incl. warm-up)" "$PGBENCH_ROWS" "" ""
+row "service start-up s" "$STARTUP_S" "" ""
+echo
+echo "BENCH closed_tput=$C_TPUT closed_p50_ms=$(rv closed p50_ms) closed_p99_ms=$(rv closed p99_ms) closed_p999_ms=$(rv closed p999_ms) open_rate=$RATE open_tput=$O_TPUT open_p50_ms=$(rv open p50_ms) open_p99_ms=$O_P99 open_p999_ms=$(rv open p999_ms) pgbench_tps=$PGBENCH_TPS ratio=$RATIO rows_stored=$STORED acked_new=$ACKED_NEW startup_s=$STARTUP_S"
+
+MISSED=()
+[[ "$(verdict "$C_TPUT" ">=" 3000)" == PASS ]] || MISSED+=("throughput")
+[[ "$(verdict "$O_P99" "<" 20)" == PASS ]] || MISSED+=("open-loop p99")
+[[ "$(verdict "$RATIO" ">=" 0.5)" == PASS ]] || MISSED+=("ratio to pgbench")
+(( ${#MISSED[@]} == 0 )) || log "targets missed: ${MISSED[*]}"
+
+if (( ${#FAILED[@]} > 0 )); then
+	for f in "${FAILED[@]}"; do log "FAILED: $f"; done
+	exit 1
+fi
+if [[ "$STRICT_TARGETS" == 1 ]] && (( ${#MISSED[@]} > 0 )); then
+	exit 3
+fi
+log "done"

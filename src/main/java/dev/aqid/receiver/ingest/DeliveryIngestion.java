@@ -1,0 +1,81 @@
+package dev.aqid.receiver.ingest;
+
+import java.sql.SQLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+
+/**
+ * The one storage path for deliveries, live or backfilled: read the fields storage needs,
+ * then one insert. A body PostgreSQL will not take as jsonb (say, a {@code \u0000}
+ * escape) is stored again without its parsed form rather than dropped.
+ */
+@Service
+public class DeliveryIngestion {
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryIngestion.class);
+
+	private final DeliveryParser parser;
+
+	private final EventStore store;
+
+	private final IngestMetrics metrics;
+
+	DeliveryIngestion(DeliveryParser parser, EventStore store, IngestMetrics metrics) {
+		this.parser = parser;
+		this.store = store;
+		this.metrics = metrics;
+	}
+
+	/**
+	 * Stores the delivery durably, exactly once.
+	 * @throws StoreUnavailable when it could not be stored; do not acknowledge it then
+	 */
+	public StoredEvent ingest(IncomingDelivery delivery) {
+		byte[] sha256 = DedupeKey.sha256(delivery.body());
+		String deliveryId = blankToNull(delivery.deliveryId());
+		EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
+				delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(),
+				this.parser.parse(delivery.body()));
+		StoredEvent stored = this.metrics.storeTimer().record(() -> storeOrExplain(row, delivery.source()));
+		this.metrics.stored(stored, delivery.source());
+		if (log.isDebugEnabled()) {
+			log.debug("Stored delivery {} as event {} (duplicate: {}, alias: {})", deliveryId, stored.eventId(),
+					stored.duplicate(), row.content().alias());
+		}
+		return stored;
+	}
+
+	private StoredEvent storeOrExplain(EventStore.EventRow row, IncomingDelivery.Source source) {
+		try {
+			try {
+				return this.store.store(row);
+			}
+			catch (DataIntegrityViolationException ex) {
+				// The SQL state names the fault; PostgreSQL's message may quote the body.
+				log.warn("PostgreSQL refused the parsed form of delivery {} (SQL state {}); storing its raw bytes only",
+						row.deliveryId(), sqlState(ex));
+				return this.store.store(row.withoutContent());
+			}
+		}
+		catch (DataAccessException ex) {
+			this.metrics.unavailable(source);
+			log.warn("Could not store delivery {}: {} (SQL state {})", row.deliveryId(), ex.getClass().getSimpleName(),
+					sqlState(ex));
+			throw new StoreUnavailable("The event store is unavailable", ex);
+		}
+	}
+
+	private static String sqlState(DataAccessException ex) {
+		return (ex.getMostSpecificCause() instanceof SQLException sql) ? sql.getSQLState() : "none";
+	}
+
+	private static String blankToNull(String value) {
+		return (value == null || value.isBlank()) ? null : value.trim();
+	}
+
+}

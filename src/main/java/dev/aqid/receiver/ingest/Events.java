@@ -1,0 +1,17 @@
+package dev.aqid.receiver.ingest;
+
+import java.util.Optional;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+/**
+ * Stored events, read through JPA. Writes on the request path go through
+ * {@link EventStore} instead: one plain insert is what keeps receipt fast.
+ */
+public interface Events extends JpaRepository<Event, Long> {
+
+	Optional<Event> findByDedupeKey(String dedupeKey);
+
+	Optional<Event> findByDeliveryId(String deliveryId);
+
+}

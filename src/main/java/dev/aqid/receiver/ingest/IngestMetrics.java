@@ -1,0 +1,55 @@
+package dev.aqid.receiver.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code receiver_deliveries_total{outcome}} (accepted, duplicate, rejected with a
+ * reason, unavailable) and {@code receiver_delivery_store_seconds}, the time to store one
+ * delivery.
+ */
+@Component
+class IngestMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Timer storeTimer;
+
+	IngestMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		this.storeTimer = Timer.builder("receiver.delivery.store")
+			.description("Time to store one verified delivery durably")
+			.publishPercentileHistogram()
+			.register(registry);
+	}
+
+	Timer storeTimer() {
+		return this.storeTimer;
+	}
+
+	void stored(StoredEvent event, IncomingDelivery.Source source) {
+		outcome(event.duplicate() ? "duplicate" : "accepted", "none", source);
+	}
+
+	void rejected(String reason) {
+		outcome("rejected", reason, IncomingDelivery.Source.WEBHOOK);
+	}
+
+	void unavailable(IncomingDelivery.Source source) {
+		outcome("unavailable", "store", source);
+	}
+
+	private void outcome(String outcome, String reason, IncomingDelivery.Source source) {
+		Counter.builder("receiver.deliveries")
+			.description("Webhook deliveries by outcome")
+			.tag("outcome", outcome)
+			.tag("reason", reason)
+			.tag("source", source.name().toLowerCase(java.util.Locale.ROOT))
+			.register(this.registry)
+			.increment();
+	}
+
+}

@@ -1,0 +1,23 @@
+package dev.aqid.receiver.ingest;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * How {@code POST /webhooks/amiqus} verifies and stores deliveries.
+ *
+ * @param secrets shared secrets accepted for {@code X-AQID-Signature} (several: rotation,
+ * several webhooks)
+ * @param maxBodySize larger bodies are refused with 413 before they are buffered
+ * @param storeTimeout longest a single insert may take before the delivery is answered
+ * with 503 (Amiqus waits 5 seconds)
+ */
+@ConfigurationProperties("amiqus.webhook")
+public record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
+		@DefaultValue("3s") Duration storeTimeout) {
+
+}

@@ -1,0 +1,76 @@
+package dev.aqid.receiver.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks {@code X-AQID-Signature}: base64 of HMAC-SHA256 over the raw body bytes, keyed
+ * with a shared secret. Every known secret is tried and each comparison takes the same
+ * time wherever the digests differ.
+ */
+@Component
+class SignatureVerifier {
+
+	private static final String ALGORITHM = "HmacSHA256";
+
+	private static final int DIGEST_LENGTH = 32;
+
+	private final List<WebhookSecretSource> sources;
+
+	SignatureVerifier(List<WebhookSecretSource> sources) {
+		this.sources = sources;
+	}
+
+	/**
+	 * The 32 digest bytes a signature header carries, or empty when the header is missing
+	 * or not base64 of 32 bytes (such a header can never match, whatever the body).
+	 */
+	static Optional<byte[]> decode(String header) {
+		if (header == null || header.isBlank()) {
+			return Optional.empty();
+		}
+		try {
+			byte[] digest = Base64.getDecoder().decode(header.trim());
+			return (digest.length == DIGEST_LENGTH) ? Optional.of(digest) : Optional.empty();
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
+	}
+
+	static byte[] sign(String secret, byte[] body) {
+		try {
+			Mac mac = Mac.getInstance(ALGORITHM);
+			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+			return mac.doFinal(body);
+		}
+		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
+			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
+		}
+	}
+
+	boolean isAuthentic(byte[] body, byte[] claimedDigest) {
+		boolean matched = false;
+		for (WebhookSecretSource source : this.sources) {
+			for (String secret : source.secrets()) {
+				if (secret.isEmpty()) {
+					continue;
+				}
+				// No early exit: time does not tell which secret, if any, matched.
+				matched |= MessageDigest.isEqual(sign(secret, body), claimedDigest);
+			}
+		}
+		return matched;
+	}
+
+}
