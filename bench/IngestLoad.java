@@ -72,6 +72,8 @@ public class IngestLoad {
 
 		String label = "";
 
+		long watchPid = -1;
+
 		boolean open() {
 			return this.rate > 0;
 		}
@@ -116,6 +118,8 @@ public class IngestLoad {
 				  --timeout 10s           socket connect/read timeout
 				  --prepared N            number of requests to pre-sign (default: sized from mode)
 				  --label TEXT            copied into the RESULT line
+				  --watch-pid PID         also report the CPU used by PID and by PID with its
+				                          descendants (e.g. the service and its embedded PostgreSQL)
 				""");
 		System.exit(2);
 	}
@@ -152,6 +156,7 @@ public class IngestLoad {
 					case "--timeout" -> o.timeoutMs = (int) (parseDuration(v) / 1_000_000L);
 					case "--prepared" -> o.prepared = Long.parseLong(v);
 					case "--label" -> o.label = v.replaceAll("\\s+", "_");
+					case "--watch-pid" -> o.watchPid = Long.parseLong(v);
 					default -> usage("unknown option " + a);
 				}
 			}
@@ -823,6 +828,106 @@ public class IngestLoad {
 
 	}
 
+	// ------------------------------------------------------------------ CPU accounting (Linux /proc)
+
+	/** CPU time snapshot: this JVM, the watched process, its process tree, the machine. */
+	static final class CpuSample {
+
+		static final double TICK_NS = 1e9 / 100; // USER_HZ is 100 on Linux
+
+		long wallNs = System.nanoTime();
+
+		long selfNs = -1;
+
+		long pidNs = -1;
+
+		long treeNs = -1;
+
+		long machineBusyNs = -1;
+
+		long machineTotalNs = -1;
+
+		static CpuSample take(long watchPid) {
+			CpuSample c = new CpuSample();
+			try {
+				java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+					.getOperatingSystemMXBean();
+				if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+					c.selfNs = sun.getProcessCpuTime();
+				}
+			}
+			catch (Throwable ignored) {
+			}
+			try {
+				String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim()
+					.split("\\s+");
+				long total = 0;
+				for (int i = 1; i < f.length && i <= 8; i++) {
+					total += Long.parseLong(f[i]);
+				}
+				long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+				c.machineTotalNs = (long) (total * TICK_NS);
+				c.machineBusyNs = (long) ((total - idle) * TICK_NS);
+			}
+			catch (Throwable ignored) {
+			}
+			if (watchPid > 0) {
+				try {
+					Map<Long, long[]> procs = new java.util.HashMap<>(); // pid -> {ppid, ticks}
+					try (var dir = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc"))) {
+						for (var p : dir) {
+							String name = p.getFileName().toString();
+							if (!name.chars().allMatch(Character::isDigit)) {
+								continue;
+							}
+							try {
+								String st = java.nio.file.Files.readString(p.resolve("stat"));
+								String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+								// f[0]=state f[1]=ppid ... f[11]=utime f[12]=stime
+								procs.put(Long.parseLong(name),
+										new long[] { Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12]) });
+							}
+							catch (IOException | RuntimeException gone) {
+							}
+						}
+					}
+					long[] self = procs.get(watchPid);
+					if (self != null) {
+						c.pidNs = (long) (self[1] * TICK_NS);
+						long tree = 0;
+						for (Map.Entry<Long, long[]> e : procs.entrySet()) {
+							long pid = e.getKey();
+							for (int depth = 0; depth < 16 && pid > 1; depth++) {
+								if (pid == watchPid) {
+									tree += e.getValue()[1];
+									break;
+								}
+								long[] info = procs.get(pid);
+								if (info == null) {
+									break;
+								}
+								pid = info[0];
+							}
+						}
+						c.treeNs = (long) (tree * TICK_NS);
+					}
+				}
+				catch (Throwable ignored) {
+				}
+			}
+			return c;
+		}
+
+		/** Percent of one core (or of the whole machine for "machine") between two samples. */
+		static String pct(long a, long b, long wall) {
+			if (a < 0 || b < 0 || wall <= 0) {
+				return "-";
+			}
+			return String.format(Locale.ROOT, "%.0f", 100.0 * (b - a) / wall);
+		}
+
+	}
+
 	// ------------------------------------------------------------------ main
 
 	static double ms(long ns) {
@@ -918,6 +1023,23 @@ public class IngestLoad {
 			th.setDaemon(true);
 			th.start();
 		}
+		// CPU used during the measured phase only.
+		long warmEnd = start + o.warmupNs;
+		long measuredEnd = warmEnd + o.durationNs;
+		while (System.nanoTime() < warmEnd) {
+			LockSupport.parkNanos(warmEnd - System.nanoTime());
+		}
+		CpuSample cpu0 = CpuSample.take(o.watchPid);
+		while (System.nanoTime() < measuredEnd) {
+			LockSupport.parkNanos(measuredEnd - System.nanoTime());
+		}
+		CpuSample cpu1 = CpuSample.take(o.watchPid);
+		long cpuWall = cpu1.wallNs - cpu0.wallNs;
+		String clientCpu = CpuSample.pct(cpu0.selfNs, cpu1.selfNs, cpuWall);
+		String serviceCpu = CpuSample.pct(cpu0.pidNs, cpu1.pidNs, cpuWall);
+		String treeCpu = CpuSample.pct(cpu0.treeNs, cpu1.treeNs, cpuWall);
+		String machineBusy = CpuSample.pct(cpu0.machineBusyNs, cpu1.machineBusyNs,
+				cpu1.machineTotalNs - cpu0.machineTotalNs);
 		// Wait for the run; stragglers get the socket timeout plus a margin.
 		long maxWaitMs = (o.warmupNs + o.durationNs) / 1_000_000L + 200 + 2L * o.timeoutMs + 5000;
 		boolean finished = done.await(maxWaitMs, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -977,6 +1099,9 @@ public class IngestLoad {
 				w.ackedNew, w.non202(), w.errors);
 		System.out.printf("connections     %d, reconnects %d, inline-signed %d%n", threads, reconnects,
 				reqs.inline.sum());
+		System.out.printf("cpu             load generator %s%%, watched pid %s%%, its process tree %s%% "
+				+ "(100%% = one core); machine busy %s%% of %d cores%n", clientCpu, serviceCpu, treeCpu, machineBusy,
+				Runtime.getRuntime().availableProcessors());
 		SAMPLE_BODIES.forEach((k, v) -> System.out.printf("sample %d body  %s%n", k,
 				v.length() > 300 ? v.substring(0, 300) + "..." : v));
 		SAMPLE_ERRORS.forEach((k, v) -> System.out.printf("sample error    %s: %s%n", k, v));
@@ -996,7 +1121,9 @@ public class IngestLoad {
 				+ " warmup_acked=" + w.acked + " total_sent=" + all.sent + " total_acked=" + all.acked
 				+ " total_acked_new=" + all.ackedNew + " total_non202=" + all.non202() + " total_errors="
 				+ all.errors + " error_kinds=" + (errs.length() == 0 ? "-" : errs) + " reconnects=" + reconnects
-				+ " inline_signed=" + reqs.inline.sum() + " finished=" + finished + " ok=" + ok
+				+ " inline_signed=" + reqs.inline.sum() + " client_cpu_pct=" + clientCpu + " service_cpu_pct="
+				+ serviceCpu + " service_tree_cpu_pct=" + treeCpu + " machine_busy_pct=" + machineBusy
+				+ " finished=" + finished + " ok=" + ok
 				+ " wall_s=" + fmt((wallEnd - start) / 1e9));
 		System.out.flush();
 		System.exit(ok ? 0 : 1);

@@ -276,9 +276,9 @@ for row in "${COLS[@]}"; do
 		alias) expr="'record.updated'" ;;
 		triggered_at) expr="s.t" ;;
 		webhook_uuid) expr="'9f0c1c6e-8b6a-4f0e-9d3c-2a1b7c5e4d31'" ;;
-		record_id) expr=":rid" ;;
+		record_id) expr="cast(:rid as bigint)" ;;
 		record_type) expr="'client'" ;;
-		client_id) expr=":cid" ;;
+		client_id) expr="cast(:cid as bigint)" ;;
 	esac
 	if [[ -z "$expr" && "$notnull" == t && "$hasdef" == f ]]; then
 		case "$type" in
@@ -315,7 +315,8 @@ from (select d, j, convert_to(j, 'UTF8') as b, t
                    format('{"webhook": {"uuid": "9f0c1c6e-8b6a-4f0e-9d3c-2a1b7c5e4d31", "created_at": "%s", "events": ["record.updated"]}, "trigger": {"triggered_at": "%s", "alias": "record.updated"}, "data": {"record": {"id": %s, "type": "client", "status": "complete", "show": "https://id.amiqus.co/api/v2/records/%s", "download": "https://id.amiqus.co/api/v2/records/%s/download"}, "client": {"id": %s, "name": {"first_name": "Alice", "last_name": "Okafor"}, "show": "https://id.amiqus.co/api/v2/clients/%s"}, "case": {"id": %s}}}',
                           translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24.MI.SS"Z"'), '.', ':'),
                           translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24.MI.SS"Z"'), '.', ':'),
-                          :rid, :rid, :rid, :cid, :cid, :kase) as j) g) s
+                          cast(:rid as bigint), cast(:rid as bigint), cast(:rid as bigint),
+                          cast(:cid as bigint), cast(:cid as bigint), cast(:kase as bigint)) as j) g) s
 on conflict (dedupe_key) do nothing
 returning id;
 SQL
