@@ -1,0 +1,95 @@
+package dev.aqid.receiver.system;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import dev.aqid.receiver.support.RunningReceiver;
+import dev.aqid.receiver.support.WebhookClient;
+import dev.aqid.receiver.support.WebhookClient.Answer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With {@code SPRING_DATASOURCE_URL} set the service uses that PostgreSQL (here one the
+ * test starts and stops on its own) and starts none of its own; while it is down,
+ * deliveries are answered 503, never 2xx, and service resumes without a restart.
+ */
+class ExternalDatabaseTests {
+
+	@TempDir
+	Path databaseDir;
+
+	private EmbeddedPostgres database;
+
+	@AfterEach
+	void stopDatabase() throws IOException {
+		if (this.database != null) {
+			this.database.close();
+		}
+	}
+
+	@Test
+	void usesTheConfiguredDatabaseAndAnswers503WhileItIsDown() throws Exception {
+		int port = freePort();
+		this.database = startDatabase(port);
+		try (RunningReceiver receiver = RunningReceiver.start(List.of(
+				"spring.datasource.url=jdbc:postgresql://localhost:" + port + "/postgres",
+				"spring.datasource.username=postgres", "receiver.data-dir=" + this.databaseDir.resolve("unused")))) {
+			assertThat(receiver.context().getBeansOfType(EmbeddedPostgresServer.class)).isEmpty();
+			assertThat(this.databaseDir.resolve("unused")).doesNotExist();
+			WebhookClient client = receiver.client();
+			assertThat(client.deliver(WebhookClient.recordEvent("record.created", 1, 2), null).status()).isEqualTo(202);
+
+			this.database.close();
+			String deliveryId = UUID.randomUUID().toString();
+			String body = WebhookClient.recordEvent("record.finished", 3, 4);
+			long started = System.nanoTime();
+			Answer duringOutage = client.deliver(body, deliveryId);
+			Duration answeredIn = Duration.ofNanos(System.nanoTime() - started);
+
+			assertThat(duringOutage.status()).isEqualTo(503);
+			assertThat(duringOutage.contentType()).isEqualTo("application/problem+json");
+			assertThat(answeredIn).as("inside Amiqus's 5 s limit").isLessThan(Duration.ofSeconds(5));
+
+			this.database = startDatabase(port);
+			Answer afterRecovery = awaitStatus(client, body, deliveryId, 202);
+
+			assertThat(afterRecovery.duplicate()).as("the 503 stored nothing").isFalse();
+		}
+	}
+
+	private EmbeddedPostgres startDatabase(int port) throws IOException {
+		return EmbeddedPostgres.builder()
+			.setDataDirectory(this.databaseDir.resolve("pg"))
+			.setCleanDataDirectory(false)
+			.setPort(port)
+			.setPGStartupWait(Duration.ofSeconds(60))
+			.start();
+	}
+
+	private static Answer awaitStatus(WebhookClient client, String body, String deliveryId, int status)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		Answer answer = client.deliver(body, deliveryId);
+		while (answer.status() != status && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			answer = client.deliver(body, deliveryId);
+		}
+		return answer;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
