@@ -1,0 +1,56 @@
+package dev.aqid.receiver.amiqus;
+
+import java.time.Instant;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Reads the {@code X-RateLimit-*} headers.
+ */
+final class AmiqusRateLimits {
+
+	static final String LIMIT = "X-RateLimit-Limit";
+
+	static final String REMAINING = "X-RateLimit-Remaining";
+
+	static final String RESET = "X-RateLimit-Reset";
+
+	private AmiqusRateLimits() {
+	}
+
+	/**
+	 * The status the headers state, or null when they carry none of them.
+	 */
+	static RateLimitStatus of(HttpHeaders headers) {
+		Integer limit = integer(headers.getFirst(LIMIT));
+		Integer remaining = integer(headers.getFirst(REMAINING));
+		Instant reset = reset(headers);
+		if (limit == null && remaining == null && reset == null) {
+			return null;
+		}
+		return new RateLimitStatus(limit, remaining, reset);
+	}
+
+	static Instant reset(HttpHeaders headers) {
+		String value = headers.getFirst(RESET);
+		Long seconds = (value != null) ? digits(value) : null;
+		return (seconds != null) ? Instant.ofEpochSecond(seconds) : null;
+	}
+
+	/**
+	 * A header value of digits only as a number, else null.
+	 */
+	static Long digits(String value) {
+		String text = value.trim();
+		if (text.isEmpty() || text.length() > 12 || !text.chars().allMatch(Character::isDigit)) {
+			return null;
+		}
+		return Long.parseLong(text);
+	}
+
+	private static Integer integer(String value) {
+		Long number = (value != null) ? digits(value) : null;
+		return (number != null && number <= Integer.MAX_VALUE) ? number.intValue() : null;
+	}
+
+}
