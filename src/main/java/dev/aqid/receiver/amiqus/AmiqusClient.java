@@ -218,9 +218,10 @@ public class AmiqusClient {
 	}
 
 	private <T> Page<T> page(String operation, String uri, Function<JsonNode, T> item, Object... variables) {
-		JsonNode root = json(operation, exchange(operation, HttpMethod.GET, null, uri, variables), true);
+		Response response = exchange(operation, HttpMethod.GET, null, uri, variables);
+		JsonNode root = json(operation, response, true);
 		if (!root.isObject()) {
-			throw new AmiqusUnexpectedResponse(operation, 200, "response is not a paginated list");
+			throw new AmiqusUnexpectedResponse(operation, response.status(), "response is not a paginated list");
 		}
 		return Page.from(root, item);
 	}
