@@ -1,0 +1,33 @@
+package dev.aqid.receiver.enrichment;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code /actuator/health} component {@code enrichment}: down while Amiqus refuses our
+ * token (someone has to act), with the pause in force. Not part of the readiness group:
+ * receiving goes on regardless.
+ */
+@Component("enrichment")
+class EnrichmentHealthIndicator implements HealthIndicator {
+
+	private final EventEnricher enricher;
+
+	private final EnrichmentPause pause;
+
+	EnrichmentHealthIndicator(EventEnricher enricher, EnrichmentPause pause) {
+		this.enricher = enricher;
+		this.pause = pause;
+	}
+
+	@Override
+	public Health health() {
+		Health.Builder health = this.enricher.authFailing() ? Health.down() : Health.up();
+		if (this.pause.active()) {
+			health.withDetail("pausedUntil", this.pause.until().toString()).withDetail("reason", this.pause.reason());
+		}
+		return health.build();
+	}
+
+}
