@@ -74,6 +74,10 @@ public class IngestLoad {
 
 		long watchPid = -1;
 
+		long watchDbPid = -1;
+
+		long drainNs = seconds(10);
+
 		boolean open() {
 			return this.rate > 0;
 		}
@@ -116,10 +120,13 @@ public class IngestLoad {
 				  --warmup 5s             unmeasured phase before it (same load)
 				  --duplicates-every N    every Nth request re-sends an earlier delivery (attempt 2)
 				  --timeout 10s           socket connect/read timeout
+				  --drain 10s             open loop: how long after the end requests still queued in
+				                          the client may be sent; the rest count as unsent and as
+				                          infinitely slow in the percentiles
 				  --prepared N            number of requests to pre-sign (default: sized from mode)
 				  --label TEXT            copied into the RESULT line
-				  --watch-pid PID         also report the CPU used by PID and by PID with its
-				                          descendants (e.g. the service and its embedded PostgreSQL)
+				  --watch-pid PID         also report the CPU used by PID (the service) and
+				  --watch-db-pid PID      by PID and its descendants (a local postmaster and its backends)
 				""");
 		System.exit(2);
 	}
@@ -157,6 +164,8 @@ public class IngestLoad {
 					case "--prepared" -> o.prepared = Long.parseLong(v);
 					case "--label" -> o.label = v.replaceAll("\\s+", "_");
 					case "--watch-pid" -> o.watchPid = Long.parseLong(v);
+					case "--watch-db-pid" -> o.watchDbPid = Long.parseLong(v);
+					case "--drain" -> o.drainNs = parseDuration(v);
 					default -> usage("unknown option " + a);
 				}
 			}
@@ -703,6 +712,9 @@ public class IngestLoad {
 
 	}
 
+	/** Set when the run overstays its time: workers stop sending. */
+	static volatile boolean STOP;
+
 	static final Map<Integer, String> SAMPLE_BODIES = new ConcurrentHashMap<>();
 
 	static final Map<String, String> SAMPLE_ERRORS = new ConcurrentHashMap<>();
@@ -730,6 +742,9 @@ public class IngestLoad {
 		final long endNs;
 
 		final CountDownLatch done;
+
+		/** 202 answers that arrived inside the measured window, whatever their send time. */
+		long ackedInWindow;
 
 		Worker(Options o, Requests reqs, AtomicLong seq, Conn conn, long startNs, CountDownLatch done) {
 			this.o = o;
@@ -769,7 +784,7 @@ public class IngestLoad {
 			waitUntil(this.startNs);
 			while (true) {
 				long t0 = System.nanoTime();
-				if (t0 >= this.endNs) {
+				if (t0 >= this.endNs || STOP) {
 					return;
 				}
 				long s = this.seq.getAndIncrement();
@@ -787,8 +802,12 @@ public class IngestLoad {
 				}
 				byte[] req = this.reqs.get(s);
 				waitUntil(intended);
+				long now = System.nanoTime();
+				if (now > this.endNs + this.o.drainNs || STOP) {
+					return; // the service is far behind: leave the backlog unsent
+				}
 				Stats st = intended >= this.warmEndNs ? this.measured : this.warm;
-				if (System.nanoTime() - intended > 1_000_000L) {
+				if (now - intended > 1_000_000L) {
 					st.lateSends++; // all connections busy (or client starved): queued in the client
 				}
 				one(req, intended, st);
@@ -804,6 +823,10 @@ public class IngestLoad {
 				st.statuses.merge(code, 1L, Long::sum);
 				st.latencies.add(lat);
 				if (code == 202) {
+					long t1 = fromNs + lat;
+					if (t1 >= this.warmEndNs && t1 < this.endNs) {
+						this.ackedInWindow++;
+					}
 					st.acked++;
 					if (this.resp.duplicate) {
 						st.ackedDup++;
@@ -847,7 +870,7 @@ public class IngestLoad {
 
 		long machineTotalNs = -1;
 
-		static CpuSample take(long watchPid) {
+		static CpuSample take(long watchPid, long dbPid) {
 			CpuSample c = new CpuSample();
 			try {
 				java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
@@ -871,7 +894,7 @@ public class IngestLoad {
 			}
 			catch (Throwable ignored) {
 			}
-			if (watchPid > 0) {
+			if (watchPid > 0 || dbPid > 0) {
 				try {
 					Map<Long, long[]> procs = new java.util.HashMap<>(); // pid -> {ppid, ticks}
 					try (var dir = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc"))) {
@@ -894,11 +917,13 @@ public class IngestLoad {
 					long[] self = procs.get(watchPid);
 					if (self != null) {
 						c.pidNs = (long) (self[1] * TICK_NS);
+					}
+					if (procs.containsKey(dbPid)) {
 						long tree = 0;
 						for (Map.Entry<Long, long[]> e : procs.entrySet()) {
 							long pid = e.getKey();
 							for (int depth = 0; depth < 16 && pid > 1; depth++) {
-								if (pid == watchPid) {
+								if (pid == dbPid) {
 									tree += e.getValue()[1];
 									break;
 								}
@@ -942,6 +967,15 @@ public class IngestLoad {
 		return sorted[Math.max(0, Math.min(n - 1, idx))];
 	}
 
+	/** Milliseconds with 3 decimals, or "inf" for a request that was never sent. */
+	static String lms(long ns) {
+		return ns == Long.MAX_VALUE ? "inf" : fmt(ns / 1e6);
+	}
+
+	static void kv(StringBuilder sb, String key, Object value) {
+		sb.append(' ').append(key).append('=').append(String.valueOf(value).replace(' ', '_'));
+	}
+
 	static String fmt(double v) {
 		return String.format(Locale.ROOT, "%.3f", v);
 	}
@@ -972,7 +1006,7 @@ public class IngestLoad {
 			n = (long) Math.ceil(o.rate * totalS) + threads + 16;
 		}
 		else {
-			n = (long) Math.ceil(12_000 * totalS); // more than 2 cores can plausibly ingest
+			n = (long) Math.ceil(8_000 * totalS); // well above what 2 cores can ingest; past it: inline signing
 		}
 		long memCap = (long) (Runtime.getRuntime().maxMemory() * 0.5 / 1400);
 		if (n > memCap) {
@@ -1029,40 +1063,67 @@ public class IngestLoad {
 		while (System.nanoTime() < warmEnd) {
 			LockSupport.parkNanos(warmEnd - System.nanoTime());
 		}
-		CpuSample cpu0 = CpuSample.take(o.watchPid);
+		CpuSample cpu0 = CpuSample.take(o.watchPid, o.watchDbPid);
 		while (System.nanoTime() < measuredEnd) {
 			LockSupport.parkNanos(measuredEnd - System.nanoTime());
 		}
-		CpuSample cpu1 = CpuSample.take(o.watchPid);
+		CpuSample cpu1 = CpuSample.take(o.watchPid, o.watchDbPid);
 		long cpuWall = cpu1.wallNs - cpu0.wallNs;
 		String clientCpu = CpuSample.pct(cpu0.selfNs, cpu1.selfNs, cpuWall);
 		String serviceCpu = CpuSample.pct(cpu0.pidNs, cpu1.pidNs, cpuWall);
-		String treeCpu = CpuSample.pct(cpu0.treeNs, cpu1.treeNs, cpuWall);
+		String dbCpu = CpuSample.pct(cpu0.treeNs, cpu1.treeNs, cpuWall);
 		String machineBusy = CpuSample.pct(cpu0.machineBusyNs, cpu1.machineBusyNs,
 				cpu1.machineTotalNs - cpu0.machineTotalNs);
 		// Wait for the run; stragglers get the socket timeout plus a margin.
-		long maxWaitMs = (o.warmupNs + o.durationNs) / 1_000_000L + 200 + 2L * o.timeoutMs + 5000;
+		long maxWaitMs = (o.warmupNs + o.durationNs + (o.open() ? o.drainNs : 0)) / 1_000_000L + 200
+				+ 2L * o.timeoutMs + 5000;
 		boolean finished = done.await(maxWaitMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+		if (!finished) {
+			STOP = true;
+			done.await(o.timeoutMs + 1000L, java.util.concurrent.TimeUnit.MILLISECONDS);
+		}
 		long wallEnd = System.nanoTime();
 
 		Stats m = new Stats();
 		Stats w = new Stats();
 		long reconnects = 0;
+		long ackedInWindow = 0;
 		for (Worker t : timed) {
+			ackedInWindow += t.ackedInWindow;
 			m.merge(t.measured);
 			w.merge(t.warm);
 			reconnects += Math.max(0, t.conn.connects - 1);
 		}
-		long[] lat = Arrays.copyOf(m.latencies.a, m.latencies.n);
+		// Open loop: requests due in the window that were never sent (the service was so far
+		// behind that the backlog outlasted --drain) count as infinitely slow.
+		long unsent = 0;
+		if (o.open()) {
+			double intervalNs = 1e9 / o.rate;
+			long due = 0;
+			for (long s = 0;; s++) {
+				long intended = start + (long) (s * intervalNs);
+				if (intended >= measuredEnd) {
+					break;
+				}
+				if (intended >= warmEnd) {
+					due++;
+				}
+			}
+			unsent = Math.max(0, due - m.sent);
+		}
+		double sum = 0;
+		for (int i = 0; i < m.latencies.n; i++) {
+			sum += m.latencies.a[i];
+		}
+		int answered = m.latencies.n;
+		long[] lat = Arrays.copyOf(m.latencies.a, (int) (m.latencies.n + unsent));
+		Arrays.fill(lat, m.latencies.n, lat.length, Long.MAX_VALUE);
 		Arrays.sort(lat);
 		int ln = lat.length;
-		double sum = 0;
-		for (long v : lat) {
-			sum += v;
-		}
 		double durS = o.durationNs / 1e9;
 		double throughput = m.acked / durS;
 		double sentRate = m.sent / durS;
+		double answeredRate = ackedInWindow / durS;
 		long p50 = pct(lat, ln, 0.50), p90 = pct(lat, ln, 0.90), p99 = pct(lat, ln, 0.99),
 				p999 = pct(lat, ln, 0.999), max = ln == 0 ? 0 : lat[ln - 1];
 
@@ -1080,27 +1141,32 @@ public class IngestLoad {
 		all.merge(w);
 		all.errorKinds.forEach((k, v) -> errs.append(errs.length() == 0 ? "" : ",").append(k).append(':').append(v));
 
+		String mean = fmt(answered == 0 ? 0 : sum / answered / 1e6);
+		String mode = o.open() ? "open" : "closed";
+
 		System.out.println();
-		System.out.printf(Locale.ROOT, "sent            %d (%.1f/s)%n", m.sent, sentRate);
+		System.out.printf(Locale.ROOT, "sent            %d (%.1f/s)%s%n", m.sent, sentRate,
+				unsent == 0 ? "" : "; " + unsent + " more were due but never sent (service too far behind)");
 		System.out.printf(Locale.ROOT, "acknowledged    %d (202; new %d, duplicate %d)%n", m.acked, m.ackedNew,
 				m.ackedDup);
 		System.out.printf("other statuses  %s%n", other.length() == 0 ? "none" : other);
 		System.out.printf("errors          %d%s%n", m.errors, m.errors == 0 ? "" : " (" + m.errorKinds + ")");
-		System.out.printf(Locale.ROOT, "throughput      %.1f acknowledged/s%n", throughput);
 		System.out.printf(Locale.ROOT,
-				"latency ms      p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  mean %.2f  (%s)%n", ms(p50),
-				ms(p90), ms(p99), ms(p999), ms(max), ln == 0 ? 0 : ms((long) (sum / ln)),
-				o.open() ? "from intended send time" : "per request");
+				"throughput      %.1f acknowledged/s (requests sent in the window); %.1f/s 202s arrived in the window%n",
+				throughput, answeredRate);
+		System.out.printf("latency ms      p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %s  (%s)%n", lms(p50),
+				lms(p90), lms(p99), lms(p999), lms(max), mean,
+				o.open() ? "from the intended send time" : "per request");
 		if (o.open()) {
 			System.out.printf("late sends      %d (sent > 1 ms after the intended time: all %d connections busy, "
-					+ "or the client itself starved of CPU)%n", m.lateSends, threads);
+					+ "or the client itself short of CPU)%n", m.lateSends, threads);
 		}
 		System.out.printf("warm-up         sent %d, acknowledged %d (new %d), non-202 %d, errors %d%n", w.sent, w.acked,
 				w.ackedNew, w.non202(), w.errors);
 		System.out.printf("connections     %d, reconnects %d, inline-signed %d%n", threads, reconnects,
 				reqs.inline.sum());
-		System.out.printf("cpu             load generator %s%%, watched pid %s%%, its process tree %s%% "
-				+ "(100%% = one core); machine busy %s%% of %d cores%n", clientCpu, serviceCpu, treeCpu, machineBusy,
+		System.out.printf("cpu             load generator %s%%, service %s%%, database %s%% (100%% = one core); "
+				+ "machine busy %s%% of %d cores%n", clientCpu, serviceCpu, dbCpu, machineBusy,
 				Runtime.getRuntime().availableProcessors());
 		SAMPLE_BODIES.forEach((k, v) -> System.out.printf("sample %d body  %s%n", k,
 				v.length() > 300 ? v.substring(0, 300) + "..." : v));
@@ -1110,21 +1176,49 @@ public class IngestLoad {
 		}
 
 		boolean ok = all.non202() == 0 && all.errors == 0 && finished;
-		System.out.println("RESULT mode=" + (o.open() ? "open" : "closed") + " label=" + (o.label.isEmpty() ? "-" : o.label)
-				+ " concurrency=" + (o.open() ? 0 : o.concurrency) + " rate=" + fmt(o.rate) + " connections=" + threads
-				+ " duration_s=" + fmt(durS) + " warmup_s=" + fmt(o.warmupNs / 1e9) + " sent=" + m.sent + " acked="
-				+ m.acked + " acked_new=" + m.ackedNew + " acked_dup=" + m.ackedDup + " non202=" + m.non202()
-				+ " errors=" + m.errors + " statuses=" + (statuses.length() == 0 ? "-" : statuses) + " throughput="
-				+ fmt(throughput) + " p50_ms=" + fmt(ms(p50)) + " p90_ms=" + fmt(ms(p90)) + " p99_ms=" + fmt(ms(p99))
-				+ " p999_ms=" + fmt(ms(p999)) + " max_ms=" + fmt(ms(max)) + " mean_ms="
-				+ fmt(ln == 0 ? 0 : sum / ln / 1e6) + " late_sends=" + m.lateSends + " warmup_sent=" + w.sent
-				+ " warmup_acked=" + w.acked + " total_sent=" + all.sent + " total_acked=" + all.acked
-				+ " total_acked_new=" + all.ackedNew + " total_non202=" + all.non202() + " total_errors="
-				+ all.errors + " error_kinds=" + (errs.length() == 0 ? "-" : errs) + " reconnects=" + reconnects
-				+ " inline_signed=" + reqs.inline.sum() + " client_cpu_pct=" + clientCpu + " service_cpu_pct="
-				+ serviceCpu + " service_tree_cpu_pct=" + treeCpu + " machine_busy_pct=" + machineBusy
-				+ " finished=" + finished + " ok=" + ok
-				+ " wall_s=" + fmt((wallEnd - start) / 1e9));
+		StringBuilder r = new StringBuilder("RESULT");
+		kv(r, "mode", mode);
+		kv(r, "label", o.label.isEmpty() ? "-" : o.label);
+		kv(r, "concurrency", o.open() ? 0 : o.concurrency);
+		kv(r, "rate", fmt(o.rate));
+		kv(r, "connections", threads);
+		kv(r, "duration_s", fmt(durS));
+		kv(r, "warmup_s", fmt(o.warmupNs / 1e9));
+		kv(r, "sent", m.sent);
+		kv(r, "unsent", unsent);
+		kv(r, "acked", m.acked);
+		kv(r, "acked_new", m.ackedNew);
+		kv(r, "acked_dup", m.ackedDup);
+		kv(r, "non202", m.non202());
+		kv(r, "errors", m.errors);
+		kv(r, "statuses", statuses.length() == 0 ? "-" : statuses);
+		kv(r, "throughput", fmt(throughput));
+		kv(r, "answered_in_window_per_s", fmt(answeredRate));
+		kv(r, "p50_ms", lms(p50));
+		kv(r, "p90_ms", lms(p90));
+		kv(r, "p99_ms", lms(p99));
+		kv(r, "p999_ms", lms(p999));
+		kv(r, "max_ms", lms(max));
+		kv(r, "mean_ms", mean);
+		kv(r, "late_sends", m.lateSends);
+		kv(r, "warmup_sent", w.sent);
+		kv(r, "warmup_acked", w.acked);
+		kv(r, "total_sent", all.sent);
+		kv(r, "total_acked", all.acked);
+		kv(r, "total_acked_new", all.ackedNew);
+		kv(r, "total_non202", all.non202());
+		kv(r, "total_errors", all.errors);
+		kv(r, "error_kinds", errs.length() == 0 ? "-" : errs);
+		kv(r, "reconnects", reconnects);
+		kv(r, "inline_signed", reqs.inline.sum());
+		kv(r, "client_cpu_pct", clientCpu);
+		kv(r, "service_cpu_pct", serviceCpu);
+		kv(r, "db_cpu_pct", dbCpu);
+		kv(r, "machine_busy_pct", machineBusy);
+		kv(r, "finished", finished);
+		kv(r, "ok", ok);
+		kv(r, "wall_s", fmt((wallEnd - start) / 1e9));
+		System.out.println(r);
 		System.out.flush();
 		System.exit(ok ? 0 : 1);
 	}

@@ -2,7 +2,7 @@
 # Ingest benchmark for the Amiqus webhook receiver.
 #
 #   bench/ingest.sh                      # embedded PostgreSQL in a fresh temp dir
-#   CONCURRENCY=32 DURATION=30 RATE=1000 WARMUP=5 bench/ingest.sh
+#   CONCURRENCY=32 DURATION=30 RATE=1000 CLOSED_WARMUP=20 WARMUP=5 bench/ingest.sh
 #   SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/receiver SPRING_DATASOURCE_USERNAME=u \
 #     SPRING_DATASOURCE_PASSWORD=p bench/ingest.sh      # external PostgreSQL (see README.md)
 #
@@ -16,7 +16,9 @@ ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 
 CONCURRENCY="${CONCURRENCY:-32}"
 DURATION="${DURATION:-30}"          # seconds, each of the three measured phases
-WARMUP="${WARMUP:-5}"               # seconds, unmeasured, before each phase
+WARMUP="${WARMUP:-5}"               # seconds, unmeasured, before the open loop and pgbench
+CLOSED_WARMUP="${CLOSED_WARMUP:-20}" # seconds, unmeasured, before the closed loop: the service's
+                                     # first load after start-up, when its JIT is still compiling
 RATE="${RATE:-1000}"                # open-loop arrival rate, requests/s
 OPEN_CONNECTIONS="${OPEN_CONNECTIONS:-}"  # open-loop pool size (default: load generator's)
 DUPLICATES_EVERY="${DUPLICATES_EVERY:-0}" # >0: every Nth request re-sends an earlier delivery
@@ -36,12 +38,32 @@ for v in CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIMEOUT; do
 	[[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds (got '$WARMUP')"
+[[ "$CLOSED_WARMUP" =~ ^[0-9]+$ ]] || die "CLOSED_WARMUP must be a whole number of seconds (got '$CLOSED_WARMUP')"
 [[ "$DUPLICATES_EVERY" =~ ^[0-9]+$ ]] || die "DUPLICATES_EVERY must be a number (got '$DUPLICATES_EVERY')"
 
 # --------------------------------------------------------------------------- cleanup
 BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-bench.XXXXXX")"
 SERVICE_PID=""
 SERVICE_LOG="$BENCH_TMP/service.log"
+BG_PIDS=()
+
+# Runs a command in the background with its output in a file (shown live), and waits for it
+# with `wait`, which a trapped signal interrupts, so Ctrl-C/SIGTERM cleans up at once.
+# Sets BG_RC to the command's exit status.
+run_bg() { # outfile command...
+	local out=$1 pid tpid
+	shift
+	: >"$out"
+	"$@" >"$out" 2>&1 &
+	pid=$!
+	tail -n +1 -f --pid="$pid" "$out" &
+	tpid=$!
+	BG_PIDS=("$pid" "$tpid")
+	BG_RC=0
+	wait "$pid" || BG_RC=$?
+	wait "$tpid" 2>/dev/null || true
+	BG_PIDS=()
+}
 
 stop_service() {
 	if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
@@ -76,6 +98,8 @@ stop_service() {
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	local p
+	for p in "${BG_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	stop_service
 	if (( rc != 0 )) && [[ -f "$SERVICE_LOG" ]]; then
 		log "last lines of the service log:"
@@ -113,10 +137,8 @@ fi
 
 log "compiling the load generator"
 javac -d "$BENCH_TMP/classes" "$SCRIPT_DIR/IngestLoad.java"
-load() {
-	# shellcheck disable=SC2086
-	java $LOAD_JAVA_OPTS -cp "$BENCH_TMP/classes" IngestLoad "$@"
-}
+# shellcheck disable=SC2206
+LOAD_CMD=(java $LOAD_JAVA_OPTS -cp "$BENCH_TMP/classes" IngestLoad)
 
 port_free() {
 	local p=$1
@@ -140,7 +162,9 @@ free_port() {
 SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 HTTP_PORT="${BENCH_HTTP_PORT:-$(free_port)}"
 URL="http://127.0.0.1:$HTTP_PORT/webhooks/amiqus"
-# The enrichment client must never leave this machine: point it at a closed local port.
+# This measures ingest only: the enrichment workers are off unless BENCH_ENRICHMENT=true,
+# no API token is passed on, and the Amiqus API URL is a closed local port, so nothing the
+# benchmark stores is ever fetched from Amiqus.
 DEAD_PORT="$(free_port "$HTTP_PORT")"
 
 declare -a SERVICE_ENV=(
@@ -148,6 +172,7 @@ declare -a SERVICE_ENV=(
 	"AMIQUS_WEBHOOK_SECRETS=$SECRET"
 	"RECEIVER_DATA_DIR=$BENCH_TMP/data"
 	"AMIQUS_API_URL=http://127.0.0.1:$DEAD_PORT/api/v2"
+	"AMIQUS_ENRICHMENT_ENABLED=${BENCH_ENRICHMENT:-false}"
 )
 
 if [[ -n "${SPRING_DATASOURCE_URL:-}" ]]; then
@@ -172,7 +197,7 @@ fi
 log "starting the service on :$HTTP_PORT ($DB_MODE PostgreSQL at $PGHOST:$PGPORT/$PGDATABASE), temp dir $BENCH_TMP"
 START_TS=$(date +%s.%N)
 # shellcheck disable=SC2086
-env "${SERVICE_ENV[@]}" java $SERVICE_JAVA_OPTS -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
+env -u AMIQUS_API_TOKEN "${SERVICE_ENV[@]}" java $SERVICE_JAVA_OPTS -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
 SERVICE_PID=$!
 
 deadline=$(( $(date +%s) + STARTUP_TIMEOUT ))
@@ -187,6 +212,17 @@ log "service healthy after ${STARTUP_S}s"
 export PGCONNECT_TIMEOUT=10
 q() { psql -X -q -v ON_ERROR_STOP=1 -At -c "$1"; }
 
+# percentage of all cores busy over $1 seconds
+machine_busy() {
+	local a b
+	a=($(head -n1 /proc/stat))
+	sleep "$1"
+	b=($(head -n1 /proc/stat))
+	awk -v t0="$(( a[1]+a[2]+a[3]+a[4]+a[5]+a[6]+a[7]+a[8] ))" -v i0="$(( a[4]+a[5] ))" \
+		-v t1="$(( b[1]+b[2]+b[3]+b[4]+b[5]+b[6]+b[7]+b[8] ))" -v i1="$(( b[4]+b[5] ))" \
+		'BEGIN { if (t1 > t0) printf "%.0f", 100 * (1 - (i1 - i0) / (t1 - t0)); else print "?" }'
+}
+
 PG_VERSION="$(q 'select version()')"
 JAVA_VERSION="$(java -version 2>&1 | head -n1)"
 echo
@@ -199,39 +235,48 @@ echo "pgbench:     $(pgbench --version)"
 echo "data dir fs: $(df -hP "$BENCH_TMP" | awk 'NR==2 { print $1 " on " $6 }')"
 echo "settings:    $(q "select string_agg(name || '=' || setting, ' ' order by name) from pg_settings where name in ('fsync','synchronous_commit','full_page_writes','max_connections','shared_buffers','wal_level')")"
 echo "service:     started in ${STARTUP_S}s; jar $(basename "$JAR")"
+BUSY_BEFORE="$(machine_busy 2)"
+echo "busy before: ${BUSY_BEFORE}% of all cores over 2 s with the service idle"
 echo "migrations:  $(ls "$ROOT"/db/migration/*.sql 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')"
 echo
 
+[[ "$BUSY_BEFORE" =~ ^[0-9]+$ ]] && (( BUSY_BEFORE > 20 )) \
+	&& log "WARNING: the machine was ${BUSY_BEFORE}% busy before the load started: other work skews every number below"
 q "select 1 from events limit 1" >/dev/null || die "table events not found in $PGDATABASE"
+# CPU of the database is measured through its postmaster's process tree: found for the
+# embedded one; for a local external one give DB_POSTMASTER_PID.
+if [[ "$DB_MODE" == embedded && -z "${DB_POSTMASTER_PID:-}" ]]; then
+	pmfile="$(find "$BENCH_TMP/data" -name postmaster.pid 2>/dev/null | head -n1)"
+	[[ -n "$pmfile" ]] && DB_POSTMASTER_PID="$(head -n1 "$pmfile")"
+fi
+
 PGBENCH_PREFIX="pgbench:"
 service_rows() { q "select count(*) from events where dedupe_key not like '${PGBENCH_PREFIX}%'"; }
 ROWS_BEFORE="$(service_rows)"
 
 # --------------------------------------------------------------------------- (a) closed loop
 FAILED=()
-run_load() { # name, args...
-	local name=$1
-	shift
-	set +e
-	load --url "$URL" --secret "$SECRET" --warmup "${WARMUP}s" --duration "${DURATION}s" \
-		--label "$name" "$@" | tee "$BENCH_TMP/$name.out"
-	local rc=${PIPESTATUS[0]}
-	set -e
-	if (( rc != 0 )); then
-		FAILED+=("$name: load generator exit $rc (non-202 answers or errors)")
+run_load() { # name, warm-up seconds, args...
+	local name=$1 warm=$2
+	shift 2
+	run_bg "$BENCH_TMP/$name.out" "${LOAD_CMD[@]}" --url "$URL" --secret "$SECRET" --warmup "${warm}s" \
+		--duration "${DURATION}s" --label "$name" --watch-pid "$SERVICE_PID" \
+		--watch-db-pid "${DB_POSTMASTER_PID:--1}" "$@"
+	if (( BG_RC != 0 )); then
+		FAILED+=("$name: load generator exit $BG_RC (non-202 answers or errors)")
 	fi
 	kill -0 "$SERVICE_PID" 2>/dev/null || die "the service died during the $name run"
 }
 dup_args=()
 (( DUPLICATES_EVERY > 0 )) && dup_args=(--duplicates-every "$DUPLICATES_EVERY")
 
-echo "== (a) closed loop: concurrency $CONCURRENCY, ${DURATION}s (+${WARMUP}s warm-up)"
-run_load closed --concurrency "$CONCURRENCY" "${dup_args[@]}"
+echo "== (a) closed loop: concurrency $CONCURRENCY, ${DURATION}s (+${CLOSED_WARMUP}s warm-up)"
+run_load closed "$CLOSED_WARMUP" --concurrency "$CONCURRENCY" "${dup_args[@]}"
 echo
 echo "== (b) open loop: $RATE requests/s, ${DURATION}s (+${WARMUP}s warm-up)"
 open_args=(--rate "$RATE")
 [[ -n "$OPEN_CONNECTIONS" ]] && open_args+=(--connections "$OPEN_CONNECTIONS")
-run_load open "${open_args[@]}" "${dup_args[@]}"
+run_load open "$WARMUP" "${open_args[@]}" "${dup_args[@]}"
 echo
 
 # value of key in the RESULT line of a run's output
@@ -326,14 +371,15 @@ sed 's/^/    /' "$PGBENCH_SQL" >&2
 PGBENCH_ROWS_BEFORE="$(q "select count(*) from events where dedupe_key like '${PGBENCH_PREFIX}%'")"
 echo "== (c) pgbench: -c $CONCURRENCY -j $PGBENCH_JOBS -T $DURATION -n -M prepared (+${WARMUP}s warm-up)"
 if (( WARMUP > 0 )); then
-	pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$WARMUP" -f "$PGBENCH_SQL" >"$BENCH_TMP/pgbench-warmup.out" 2>&1 \
-		|| { cat "$BENCH_TMP/pgbench-warmup.out"; die "pgbench warm-up failed"; }
+	pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$WARMUP" -f "$PGBENCH_SQL" >"$BENCH_TMP/pgbench-warmup.out" 2>&1 &
+	BG_PIDS=($!)
+	BG_RC=0
+	wait "${BG_PIDS[0]}" || BG_RC=$?
+	BG_PIDS=()
+	(( BG_RC == 0 )) || { cat "$BENCH_TMP/pgbench-warmup.out"; die "pgbench warm-up failed"; }
 fi
-set +e
-pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$DURATION" -f "$PGBENCH_SQL" 2>&1 | tee "$BENCH_TMP/pgbench.out"
-PGBENCH_RC=${PIPESTATUS[0]}
-set -e
-(( PGBENCH_RC == 0 )) || FAILED+=("pgbench exit $PGBENCH_RC")
+run_bg "$BENCH_TMP/pgbench.out" pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$DURATION" -f "$PGBENCH_SQL"
+(( BG_RC == 0 )) || FAILED+=("pgbench exit $BG_RC")
 PGBENCH_TPS="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_TMP/pgbench.out" | tail -n1)"
 PGBENCH_LAT="$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$BENCH_TMP/pgbench.out" | tail -n1)"
 PGBENCH_ROWS=$(( $(q "select count(*) from events where dedupe_key like '${PGBENCH_PREFIX}%'") - PGBENCH_ROWS_BEFORE ))
@@ -349,12 +395,13 @@ C_TPUT="$(rv closed throughput)"
 verdict() { # value op target -> PASS/FAIL
 	awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {
 		if (v == "") { print "n/a"; exit }
+		if (v !~ /^[0-9.]+$/) { print "FAIL"; exit }
 		ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 < t + 0)
 		print ok ? "PASS" : "FAIL" }'
 }
 RATIO="$(awk -v a="$C_TPUT" -v b="$PGBENCH_TPS" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b }')"
 O_P99="$(rv open p99_ms)"
-O_TPUT="$(rv open throughput)"
+O_TPUT="$(rv open answered_in_window_per_s)"
 
 row() { printf '| %-44s | %14s | %-10s | %-5s |\n' "$@"; }
 echo "== summary (service on $(nproc) cores, load generator and PostgreSQL on the same machine)"
@@ -365,16 +412,21 @@ row "closed loop p50 ms" "$(rv closed p50_ms)" "" ""
 row "closed loop p99 ms" "$(rv closed p99_ms)" "" ""
 row "closed loop p99.9 ms" "$(rv closed p999_ms)" "" ""
 row "closed loop non-202 / errors" "$(rv closed non202) / $(rv closed errors)" "0 / 0" ""
-row "open loop $RATE/s: achieved/s" "$O_TPUT" "" ""
+row "open loop $RATE/s: answered/s in window" "$O_TPUT" "= $RATE" ""
 row "open loop p50 ms (from intended send)" "$(rv open p50_ms)" "" ""
 row "open loop p99 ms (from intended send)" "$O_P99" "< 20" "$(verdict "$O_P99" "<" 20)"
 row "open loop p99.9 ms (from intended send)" "$(rv open p999_ms)" "" ""
-row "open loop non-202 / errors" "$(rv open non202) / $(rv open errors)" "0 / 0" ""
+row "open loop non-202 / errors / never sent" "$(rv open non202) / $(rv open errors) / $(rv open unsent)" "0 / 0 / 0" ""
 row "pgbench same INSERT, c=$CONCURRENCY: TPS" "$PGBENCH_TPS" "" ""
 row "pgbench latency average ms" "$PGBENCH_LAT" "" ""
 row "ratio service / pgbench" "$RATIO" ">= 0.5" "$(verdict "$RATIO" ">=" 0.5)"
 row "rows stored by service = new 202 answers" "$STORED / $ACKED_NEW" "equal" "$( ((STORED == ACKED_NEW)) && echo PASS || echo FAIL)"
 row "pgbench rows inserted (incl. warm-up)" "$PGBENCH_ROWS" "" ""
+cpu_cell() { # run -> "service/postgres/client/machine"
+	echo "$(rv "$1" service_cpu_pct)/$(rv "$1" db_cpu_pct)/$(rv "$1" client_cpu_pct)/$(rv "$1" machine_busy_pct)"
+}
+row "closed loop CPU % svc/pg/client/machine" "$(cpu_cell closed)" "" ""
+row "open loop CPU % svc/pg/client/machine" "$(cpu_cell open)" "" ""
 row "service start-up s" "$STARTUP_S" "" ""
 echo
 echo "BENCH closed_tput=$C_TPUT closed_p50_ms=$(rv closed p50_ms) closed_p99_ms=$(rv closed p99_ms) closed_p999_ms=$(rv closed p999_ms) open_rate=$RATE open_tput=$O_TPUT open_p50_ms=$(rv open p50_ms) open_p99_ms=$O_P99 open_p999_ms=$(rv open p999_ms) pgbench_tps=$PGBENCH_TPS ratio=$RATIO rows_stored=$STORED acked_new=$ACKED_NEW startup_s=$STARTUP_S"
