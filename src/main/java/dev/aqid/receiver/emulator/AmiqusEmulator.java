@@ -1,0 +1,393 @@
+package dev.aqid.receiver.emulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.aqid.receiver.amiqus.Webhook;
+
+/**
+ * A stand-in for the Amiqus ID API v2, over real HTTP on {@code 127.0.0.1}: the project's
+ * tests run against it, and demo mode runs it in the service's own process. Plain Java on
+ * purpose (the JDK's HTTP server, Jackson), so that it needs no Spring context.
+ * <p>
+ * The API keeps state like a single Amiqus team: webhook subscriptions
+ * ({@code /webhooks}, paginated, with each one's delivery log) and entities put by the
+ * test or demo ({@code /clients/{id}}, {@code /records/{id}}, its {@code /steps}, a
+ * client's {@code /forms/{reference}}, {@code /organisations/{id}}, {@code /cases/{id}}),
+ * answering with Amiqus's status codes, error bodies and rate-limit headers. Tests can
+ * demand a token, inject failures and latency, and read the requests received.
+ * <p>
+ * Logs one line when it starts; never secrets, tokens or bodies.
+ */
+public final class AmiqusEmulator implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(AmiqusEmulator.class);
+
+	private static final int API_THREADS = 4;
+
+	private final EmulatorState state = new EmulatorState();
+
+	private final HttpServer server;
+
+	private final ExecutorService apiThreads;
+
+	private final String baseUrl;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private AmiqusEmulator(HttpServer server, ExecutorService apiThreads) {
+		this.server = server;
+		this.apiThreads = apiThreads;
+		this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + ApiHandler.BASE_PATH;
+		server.createContext("/", new ApiHandler(this.state, this.baseUrl));
+	}
+
+	/**
+	 * Starts an emulator on {@code 127.0.0.1}.
+	 * @param port the port, 0 for any free one
+	 * @return the running emulator; close it to stop it
+	 * @throws UncheckedIOException when the port cannot be bound
+	 */
+	public static AmiqusEmulator start(int port) {
+		HttpServer server;
+		try {
+			server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Amiqus emulator cannot listen on port " + port, ex);
+		}
+		ExecutorService apiThreads = Executors.newFixedThreadPool(API_THREADS, daemonThreads("amiqus-emulator-api-"));
+		server.setExecutor(apiThreads);
+		AmiqusEmulator emulator = new AmiqusEmulator(server, apiThreads);
+		server.start();
+		log.info("Amiqus emulator listening on {}", emulator.baseUrl);
+		return emulator;
+	}
+
+	/**
+	 * The API's base URL, to configure as {@code amiqus.api.url}.
+	 * @return {@code http://127.0.0.1:<port>/api/v2}
+	 */
+	public String baseUrl() {
+		return this.baseUrl;
+	}
+
+	/**
+	 * The port the API listens on.
+	 * @return the port
+	 */
+	public int port() {
+		return this.server.getAddress().getPort();
+	}
+
+	/**
+	 * Stops the API server; calling it again does nothing.
+	 */
+	@Override
+	public void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.server.stop(0);
+			this.apiThreads.shutdownNow();
+		}
+	}
+
+	/**
+	 * Forgets all subscriptions, delivery logs, entities and logged requests, and undoes
+	 * {@link #requireToken}, {@link #failNext} and {@link #setLatency}. Webhook ids keep
+	 * counting up, so that an id from before never names a new subscription.
+	 */
+	public void reset() {
+		this.state.reset();
+	}
+
+	// Test switches
+
+	/**
+	 * Demands {@code Authorization: Bearer <token>} on every API request; others get
+	 * {@code 401 {"error": "Unauthenticated."}}.
+	 * @param token the token to demand, or null to accept any token or none (the default)
+	 */
+	public void requireToken(String token) {
+		this.state.requireToken(token);
+	}
+
+	/**
+	 * Answers the next {@code count} API requests with {@code status} and the body Amiqus
+	 * sends for it ({@code 429} also with {@code Retry-After: 1}), before checking the
+	 * token. Replaces any failures still pending; a count of 0 cancels them.
+	 * @param count how many requests fail
+	 * @param status the HTTP status, 400 to 599
+	 */
+	public void failNext(int count, int status) {
+		if (count < 0 || status < 400 || status > 599) {
+			throw new IllegalArgumentException("count must be 0 or more and status 400 to 599");
+		}
+		this.state.failNext(count, status);
+	}
+
+	/**
+	 * Delays every API answer (not deliveries) by this much.
+	 * @param latency the delay, zero for none (the default)
+	 */
+	public void setLatency(Duration latency) {
+		if (latency == null || latency.isNegative()) {
+			throw new IllegalArgumentException("latency must be zero or more");
+		}
+		this.state.setLatency(latency);
+	}
+
+	/**
+	 * The API requests received, oldest first (the latest 10,000).
+	 * @return a copy of the log
+	 */
+	public List<ApiRequest> requests() {
+		return this.state.requests();
+	}
+
+	/**
+	 * Empties the log of API requests.
+	 */
+	public void clearRequests() {
+		this.state.clearRequests();
+	}
+
+	// Webhook subscriptions
+
+	/**
+	 * Creates a subscription as {@code POST /webhooks} would, with a new id, uuid and
+	 * secret.
+	 * @param url an absolute http or https URL
+	 * @param events the event aliases, wildcards allowed; at least one
+	 * @param enabled whether deliveries are sent
+	 * @return the subscription, with its secret
+	 */
+	public Webhook addWebhook(String url, List<String> events, boolean enabled) {
+		if (!isHttpUrl(url)) {
+			throw new IllegalArgumentException("url must be an absolute http or https URL");
+		}
+		return this.state.createWebhook(url, checkEvents(events), enabled).toWebhook();
+	}
+
+	/**
+	 * Every subscription, by id.
+	 * @return copies, with their secrets
+	 */
+	public List<Webhook> webhooks() {
+		return this.state.webhooks().stream().map(EmulatedWebhook::toWebhook).toList();
+	}
+
+	/**
+	 * One subscription.
+	 * @param id the subscription's id
+	 * @return a copy, empty when there is none with that id
+	 */
+	public Optional<Webhook> webhook(long id) {
+		return this.state.webhook(id).map(EmulatedWebhook::toWebhook);
+	}
+
+	/**
+	 * Disables a subscription, as Amiqus's auto-deactivation does after ten payloads
+	 * failed for good.
+	 * @param id the subscription's id
+	 * @return the subscription as changed
+	 * @throws IllegalArgumentException when there is none with that id
+	 */
+	public Webhook disableWebhook(long id) {
+		return change(id, (webhook) -> webhook.withEnabled(false));
+	}
+
+	/**
+	 * Replaces a subscription's events, as a change in the Amiqus UI would.
+	 * @param id the subscription's id
+	 * @param events the event aliases, wildcards allowed; at least one
+	 * @return the subscription as changed
+	 * @throws IllegalArgumentException when there is none with that id
+	 */
+	public Webhook setWebhookEvents(long id, List<String> events) {
+		List<String> checked = checkEvents(events);
+		return change(id, (webhook) -> webhook.withEvents(checked));
+	}
+
+	/**
+	 * Deletes a subscription and its delivery log, as a deletion in the Amiqus UI would.
+	 * @param id the subscription's id
+	 * @return whether there was one
+	 */
+	public boolean removeWebhook(long id) {
+		return this.state.removeWebhook(id);
+	}
+
+	// Entities
+
+	/**
+	 * Serves {@code GET /clients/{id}}.
+	 * @param id the client id
+	 * @param json the client object
+	 */
+	public void putClient(long id, String json) {
+		this.state.putEntity(clientPath(id), EmulatorJson.parse(json, "client", false));
+	}
+
+	/**
+	 * Makes {@code GET /clients/{id}} answer 404 (its forms are kept but unreachable).
+	 * @param id the client id
+	 * @return whether it was there
+	 */
+	public boolean removeClient(long id) {
+		return this.state.removeEntity(clientPath(id));
+	}
+
+	/**
+	 * Serves {@code GET /records/{id}} (whatever {@code expand} asks for).
+	 * @param id the record id
+	 * @param json the record object
+	 */
+	public void putRecord(long id, String json) {
+		this.state.putEntity(recordPath(id), EmulatorJson.parse(json, "record", false));
+	}
+
+	/**
+	 * Makes {@code GET /records/{id}} and its steps answer 404.
+	 * @param id the record id
+	 * @return whether it was there
+	 */
+	public boolean removeRecord(long id) {
+		return this.state.removeEntity(recordPath(id));
+	}
+
+	/**
+	 * Serves {@code GET /records/{recordId}/steps} as a paginated list (a record put
+	 * without steps has none).
+	 * @param recordId the record id
+	 * @param jsonArray the step objects, as a JSON array
+	 */
+	public void putRecordSteps(long recordId, String jsonArray) {
+		this.state.putEntity(recordPath(recordId) + "/steps", EmulatorJson.parse(jsonArray, "steps", true));
+	}
+
+	/**
+	 * Serves {@code GET /clients/{clientId}/forms/{reference}} (while the client exists).
+	 * @param clientId the client id
+	 * @param reference the form's reference
+	 * @param json the client form object
+	 */
+	public void putForm(long clientId, String reference, String json) {
+		this.state.putEntity(formPath(clientId, reference), EmulatorJson.parse(json, "form", false));
+	}
+
+	/**
+	 * Makes {@code GET /clients/{clientId}/forms/{reference}} answer 404.
+	 * @param clientId the client id
+	 * @param reference the form's reference
+	 * @return whether it was there
+	 */
+	public boolean removeForm(long clientId, String reference) {
+		return this.state.removeEntity(formPath(clientId, reference));
+	}
+
+	/**
+	 * Serves {@code GET /organisations/{id}}.
+	 * @param id the organisation id
+	 * @param json the organisation object
+	 */
+	public void putOrganisation(long id, String json) {
+		this.state.putEntity("/organisations/" + id, EmulatorJson.parse(json, "organisation", false));
+	}
+
+	/**
+	 * Makes {@code GET /organisations/{id}} answer 404.
+	 * @param id the organisation id
+	 * @return whether it was there
+	 */
+	public boolean removeOrganisation(long id) {
+		return this.state.removeEntity("/organisations/" + id);
+	}
+
+	/**
+	 * Serves {@code GET /cases/{id}}.
+	 * @param id the case id
+	 * @param json the case object
+	 */
+	public void putCase(long id, String json) {
+		this.state.putEntity("/cases/" + id, EmulatorJson.parse(json, "case", false));
+	}
+
+	/**
+	 * Makes {@code GET /cases/{id}} answer 404.
+	 * @param id the case id
+	 * @return whether it was there
+	 */
+	public boolean removeCase(long id) {
+		return this.state.removeEntity("/cases/" + id);
+	}
+
+	private Webhook change(long id, UnaryOperator<EmulatedWebhook> change) {
+		return this.state.updateWebhook(id, change)
+			.map(EmulatedWebhook::toWebhook)
+			.orElseThrow(() -> new IllegalArgumentException("No webhook with id " + id));
+	}
+
+	static String clientPath(long id) {
+		return "/clients/" + id;
+	}
+
+	static String recordPath(long id) {
+		return "/records/" + id;
+	}
+
+	static String formPath(long clientId, String reference) {
+		if (reference == null || reference.isBlank() || reference.contains("/")) {
+			throw new IllegalArgumentException("A form reference without '/' is required");
+		}
+		return clientPath(clientId) + "/forms/" + reference;
+	}
+
+	static boolean isHttpUrl(String url) {
+		if (url == null) {
+			return false;
+		}
+		try {
+			URI uri = new URI(url);
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
+	}
+
+	private static List<String> checkEvents(List<String> events) {
+		if (events == null || events.isEmpty() || events.stream().anyMatch((e) -> e == null || e.isBlank())) {
+			throw new IllegalArgumentException("At least one event, none blank, is required");
+		}
+		return List.copyOf(events);
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}
