@@ -6,10 +6,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -17,16 +29,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.aqid.receiver.amiqus.Webhook;
 
 /**
- * A stand-in for the Amiqus ID API v2, over real HTTP on {@code 127.0.0.1}: the project's
- * tests run against it, and demo mode runs it in the service's own process. Plain Java on
- * purpose (the JDK's HTTP server, Jackson), so that it needs no Spring context.
+ * A stand-in for the Amiqus ID API v2 and its webhook deliveries, over real HTTP on
+ * {@code 127.0.0.1}: the project's tests run against it, and demo mode runs it in the
+ * service's own process. Plain Java on purpose (the JDK's HTTP server and client,
+ * Jackson), so that it needs no Spring context.
  * <p>
  * The API keeps state like a single Amiqus team: webhook subscriptions
  * ({@code /webhooks}, paginated, with each one's delivery log) and entities put by the
@@ -35,19 +54,35 @@ import dev.aqid.receiver.amiqus.Webhook;
  * answering with Amiqus's status codes, error bodies and rate-limit headers. Tests can
  * demand a token, inject failures and latency, and read the requests received.
  * <p>
+ * {@link #send(String, String)} delivers an event like Amiqus: one signed POST to every
+ * enabled subscription whose events match, logged in that subscription's delivery log,
+ * with no automatic retry (a failed delivery stays in the log as after Amiqus gave up).
+ * <p>
  * Logs one line when it starts; never secrets, tokens or bodies.
  */
 public final class AmiqusEmulator implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(AmiqusEmulator.class);
 
+	/** Amiqus counts a delivery not answered within this as failed. */
+	static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+
+	static final String USER_AGENT = "Amiqus AmiqusID/emulator";
+
 	private static final int API_THREADS = 4;
+
+	/** The receiver's response body is logged up to this many bytes. */
+	private static final int MAX_LOGGED_RESPONSE = 64 * 1024;
 
 	private final EmulatorState state = new EmulatorState();
 
 	private final HttpServer server;
 
 	private final ExecutorService apiThreads;
+
+	private final ExecutorService senderThreads;
+
+	private final HttpClient sender;
 
 	private final String baseUrl;
 
@@ -57,6 +92,13 @@ public final class AmiqusEmulator implements AutoCloseable {
 		this.server = server;
 		this.apiThreads = apiThreads;
 		this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + ApiHandler.BASE_PATH;
+		this.senderThreads = Executors.newCachedThreadPool(daemonThreads("amiqus-emulator-sender-"));
+		this.sender = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(DELIVERY_TIMEOUT)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.executor(this.senderThreads)
+			.build();
 		server.createContext("/", new ApiHandler(this.state, this.baseUrl));
 	}
 
@@ -99,13 +141,14 @@ public final class AmiqusEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the API server; calling it again does nothing.
+	 * Stops the API server and the delivery sender; calling it again does nothing.
 	 */
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
 			this.server.stop(0);
 			this.apiThreads.shutdownNow();
+			this.senderThreads.shutdownNow();
 		}
 	}
 
@@ -339,6 +382,131 @@ public final class AmiqusEmulator implements AutoCloseable {
 		return this.state.removeEntity("/cases/" + id);
 	}
 
+	// Deliveries
+
+	/**
+	 * Delivers an event like Amiqus: to every enabled subscription whose events match the
+	 * alias (exactly, {@code *}, or a wildcard such as {@code client.*}), the payload
+	 * {@code {"webhook": {uuid, created_at, events}, "trigger": {triggered_at, alias},
+	 * "data": ...}} signed with that subscription's secret. One attempt each, in id
+	 * order, each logged in its subscription's delivery log.
+	 * @param alias the event alias, such as {@code record.finished}
+	 * @param dataJson the payload's {@code data}, a JSON object
+	 * @return one result per subscription delivered to
+	 */
+	public List<DeliveryResult> send(String alias, String dataJson) {
+		if (alias == null || alias.isBlank()) {
+			throw new IllegalArgumentException("An event alias is required");
+		}
+		return send(alias, EmulatorJson.parse(dataJson, "data", false));
+	}
+
+	/**
+	 * Sends a {@code ping} to every enabled subscription, whatever its events:
+	 * {@code {"uuid", "event": "ping", "sent_at", "data": ["ping"]}}.
+	 * @return one result per subscription delivered to
+	 */
+	public List<DeliveryResult> sendPing() {
+		List<DeliveryResult> results = new ArrayList<>();
+		for (EmulatedWebhook webhook : this.state.webhooks()) {
+			if (webhook.enabled()) {
+				String deliveryId = UUID.randomUUID().toString();
+				ObjectNode payload = EmulatorJson.object();
+				payload.put("uuid", deliveryId);
+				payload.put("event", "ping");
+				payload.put("sent_at", EmulatorJson.timestamp(this.state.now()));
+				payload.putArray("data").add("ping");
+				results.add(deliver(webhook, "ping", deliveryId, payload));
+			}
+		}
+		return results;
+	}
+
+	private List<DeliveryResult> send(String alias, JsonNode data) {
+		List<DeliveryResult> results = new ArrayList<>();
+		for (EmulatedWebhook webhook : this.state.webhooks()) {
+			if (webhook.enabled() && EventPatterns.matches(webhook.events(), alias)) {
+				ObjectNode payload = EmulatorJson.object();
+				ObjectNode subscription = payload.putObject("webhook");
+				subscription.put("uuid", webhook.uuid());
+				subscription.put("created_at", EmulatorJson.timestamp(webhook.createdAt()));
+				ArrayNode events = subscription.putArray("events");
+				webhook.events().forEach(events::add);
+				ObjectNode trigger = payload.putObject("trigger");
+				trigger.put("triggered_at", EmulatorJson.timestamp(this.state.now()));
+				trigger.put("alias", alias);
+				payload.set("data", data.deepCopy());
+				results.add(deliver(webhook, alias, UUID.randomUUID().toString(), payload));
+			}
+		}
+		return results;
+	}
+
+	/**
+	 * One signed POST, logged in the subscription's delivery log whatever its outcome.
+	 */
+	private DeliveryResult deliver(EmulatedWebhook webhook, String alias, String deliveryId, ObjectNode payload) {
+		byte[] body = EmulatorJson.bytes(payload);
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("Content-Type", "application/json");
+		headers.put("User-Agent", USER_AGENT);
+		headers.put("X-AQID-Delivery-Id", deliveryId);
+		headers.put("X-AQID-Delivery-Attempt", "1");
+		headers.put("X-AQID-Signature", sign(webhook.secret(), body));
+		Instant sentAt = this.state.now();
+		int status = 0;
+		Map<String, String> responseHeaders = Map.of();
+		String responseBody = null;
+		String error = null;
+		try {
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhook.url()))
+				.timeout(DELIVERY_TIMEOUT)
+				.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+			headers.forEach(request::header);
+			HttpResponse<byte[]> response = this.sender.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+			status = response.statusCode();
+			responseHeaders = firstValues(response.headers().map());
+			byte[] answer = response.body();
+			responseBody = (answer.length == 0) ? null : new String(
+					Arrays.copyOf(answer, Math.min(answer.length, MAX_LOGGED_RESPONSE)), StandardCharsets.UTF_8);
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			error = describe(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			error = "interrupted";
+		}
+		this.state.addDelivery(webhook.id(), logEntry(deliveryId, alias, sentAt, webhook.url(), headers, payload,
+				status, responseHeaders, responseBody, error));
+		return new DeliveryResult(webhook.id(), deliveryId, status, responseBody);
+	}
+
+	private static ObjectNode logEntry(String deliveryId, String alias, Instant sentAt, String url,
+			Map<String, String> headers, ObjectNode payload, int status, Map<String, String> responseHeaders,
+			String responseBody, String error) {
+		ObjectNode entry = EmulatorJson.object();
+		entry.put("uuid", deliveryId);
+		entry.put("event", alias);
+		entry.put("attempts", 1);
+		entry.put("last_sent_at", EmulatorJson.timestamp(sentAt));
+		entry.put("created_at", EmulatorJson.timestamp(sentAt));
+		ObjectNode request = entry.putObject("request");
+		request.put("url", url);
+		ObjectNode requestHeaders = request.putObject("headers");
+		headers.forEach(requestHeaders::put);
+		request.set("body", payload);
+		ObjectNode response = entry.putObject("response");
+		response.put("status", status);
+		ObjectNode answerHeaders = response.putObject("headers");
+		responseHeaders.forEach(answerHeaders::put);
+		response.put("body", responseBody);
+		if (error != null) {
+			response.put("error", error);
+		}
+		return entry;
+	}
+
 	private Webhook change(long id, UnaryOperator<EmulatedWebhook> change) {
 		return this.state.updateWebhook(id, change)
 			.map(EmulatedWebhook::toWebhook)
@@ -379,6 +547,38 @@ public final class AmiqusEmulator implements AutoCloseable {
 			throw new IllegalArgumentException("At least one event, none blank, is required");
 		}
 		return List.copyOf(events);
+	}
+
+	/**
+	 * base64(HMAC-SHA256(secret, body)), as {@code X-AQID-Signature}.
+	 */
+	static String sign(String secret, byte[] body) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+			return Base64.getEncoder().encodeToString(mac.doFinal(body));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is not available", ex);
+		}
+	}
+
+	private static Map<String, String> firstValues(Map<String, List<String>> headers) {
+		Map<String, String> values = new LinkedHashMap<>();
+		headers.forEach((name, list) -> {
+			if (!name.startsWith(":") && !list.isEmpty()) {
+				values.put(name, list.get(0));
+			}
+		});
+		return values;
+	}
+
+	/**
+	 * The failure's kind and message, which name the URL at most, never a body.
+	 */
+	private static String describe(Exception ex) {
+		String message = ex.getMessage();
+		return ex.getClass().getSimpleName() + ((message != null && !message.isBlank()) ? ": " + message : "");
 	}
 
 	private static ThreadFactory daemonThreads(String prefix) {
