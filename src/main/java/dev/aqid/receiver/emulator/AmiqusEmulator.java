@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 import javax.crypto.Mac;
@@ -85,6 +86,8 @@ public final class AmiqusEmulator implements AutoCloseable {
 	private final HttpClient sender;
 
 	private final String baseUrl;
+
+	private final AtomicLong demoRuns = new AtomicLong();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -419,6 +422,32 @@ public final class AmiqusEmulator implements AutoCloseable {
 				results.add(deliver(webhook, "ping", deliveryId, payload));
 			}
 		}
+		return results;
+	}
+
+	/**
+	 * The demo's short story: a client is created, a record is created for it, the record
+	 * finishes. Puts the (clearly fake) client, record and steps, changing them as the
+	 * story goes, and sends {@code client.created}, {@code record.created} and
+	 * {@code record.finished} in that order. Each run uses new ids.
+	 * @return the deliveries' results in the order sent
+	 */
+	public List<DeliveryResult> demoScenario() {
+		long run = this.demoRuns.incrementAndGet();
+		long clientId = 1000 + run;
+		long recordId = 5000 + run;
+		String email = "demo.person+" + run + "@example.com";
+		String now = EmulatorJson.timestamp(this.state.now());
+		this.state.putEntity(clientPath(clientId), DemoData.client(clientId, email, now));
+		List<DeliveryResult> results = new ArrayList<>(
+				send("client.created", DemoData.clientEvent(this.baseUrl, clientId)));
+		this.state.putEntity(recordPath(recordId), DemoData.record(recordId, clientId, email, "pending", now));
+		this.state.putEntity(recordPath(recordId) + "/steps", DemoData.steps(recordId, "pending"));
+		results.addAll(send("record.created", DemoData.recordEvent(this.baseUrl, recordId, clientId)));
+		String finished = EmulatorJson.timestamp(this.state.now());
+		this.state.putEntity(recordPath(recordId), DemoData.record(recordId, clientId, email, "complete", finished));
+		this.state.putEntity(recordPath(recordId) + "/steps", DemoData.steps(recordId, "complete"));
+		results.addAll(send("record.finished", DemoData.recordEvent(this.baseUrl, recordId, clientId)));
 		return results;
 	}
 

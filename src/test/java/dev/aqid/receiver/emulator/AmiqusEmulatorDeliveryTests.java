@@ -186,8 +186,31 @@ class AmiqusEmulatorDeliveryTests {
 	}
 
 	@Test
+	void demoScenarioCreatesAClientAndARecordThatFinishes() throws Exception {
+		this.emulator.addWebhook(this.receiverUrl, List.of("*"), true);
+
+		List<DeliveryResult> results = this.emulator.demoScenario();
+
+		assertThat(results).hasSize(3).allSatisfy((result) -> assertThat(result.status()).isEqualTo(202));
+		List<JsonNode> payloads = List.of(json.readTree(this.received.remove().body()),
+				json.readTree(this.received.remove().body()), json.readTree(this.received.remove().body()));
+		assertThat(payloads).extracting((payload) -> payload.path("trigger").path("alias").asString())
+			.containsExactly("client.created", "record.created", "record.finished");
+		long clientId = payloads.get(0).path("data").path("client").path("id").asLong();
+		long recordId = payloads.get(2).path("data").path("record").path("id").asLong();
+		assertThat(payloads.get(2).path("data").path("record").path("type").asString()).isEqualTo("client");
+		assertThat(payloads.get(2).path("data").path("client").path("id").asLong()).isEqualTo(clientId);
+		assertThat(this.client.client(clientId).path("name").path("last_name").asString()).isEqualTo("Person");
+		assertThat(this.client.client(clientId).path("email").asString()).endsWith("@example.com");
+		assertThat(this.client.record(recordId).path("status").asString()).isEqualTo("complete");
+		assertThat(this.client.record(recordId).path("client").asLong()).isEqualTo(clientId);
+		assertThat(this.client.recordSteps(recordId)).hasSize(2);
+	}
+
+	@Test
 	void sendsNothingWithoutSubscriptions() {
 		assertThat(this.emulator.send("record.finished", "{}")).isEmpty();
+		assertThat(this.emulator.demoScenario()).isEmpty();
 	}
 
 	private static String closedPortUrl() throws IOException {
