@@ -23,11 +23,14 @@ public class DeliveryIngestion {
 
 	private final EventStore store;
 
+	private final GroupCommitWriter writer;
+
 	private final IngestMetrics metrics;
 
-	DeliveryIngestion(DeliveryParser parser, EventStore store, IngestMetrics metrics) {
+	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics) {
 		this.parser = parser;
 		this.store = store;
+		this.writer = writer;
 		this.metrics = metrics;
 	}
 
@@ -52,21 +55,26 @@ public class DeliveryIngestion {
 
 	private StoredEvent storeOrExplain(EventStore.EventRow row, IncomingDelivery.Source source) {
 		try {
-			try {
-				return this.store.store(row);
-			}
-			catch (DataIntegrityViolationException ex) {
-				// The SQL state names the fault; PostgreSQL's message may quote the body.
-				log.warn("PostgreSQL refused the parsed form of delivery {} (SQL state {}); storing its raw bytes only",
-						row.deliveryId(), sqlState(ex));
-				return this.store.store(row.withoutContent());
-			}
+			return this.writer.write(row, this::storeAlone);
 		}
 		catch (DataAccessException ex) {
 			this.metrics.unavailable(source);
 			log.warn("Could not store delivery {}: {} (SQL state {})", row.deliveryId(), ex.getClass().getSimpleName(),
 					sqlState(ex));
 			throw new StoreUnavailable("The event store is unavailable", ex);
+		}
+	}
+
+	/** One row on its own: when its batch was refused, or the writers are stopped. */
+	private StoredEvent storeAlone(EventStore.EventRow row) {
+		try {
+			return this.store.store(row);
+		}
+		catch (DataIntegrityViolationException ex) {
+			// The SQL state names the fault; PostgreSQL's message may quote the body.
+			log.warn("PostgreSQL refused the parsed form of delivery {} (SQL state {}); storing its raw bytes only",
+					row.deliveryId(), sqlState(ex));
+			return this.store.store(row.withoutContent());
 		}
 	}
 

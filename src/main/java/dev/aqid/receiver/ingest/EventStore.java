@@ -1,11 +1,16 @@
 package dev.aqid.receiver.ingest;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -31,6 +36,23 @@ class EventStore {
 			returning id""";
 
 	private static final String FIND_BY_DEDUPE_KEY = "select id from events where dedupe_key = ?";
+
+	/**
+	 * The same insert for many rows at once: one statement, one commit, one WAL flush.
+	 */
+	private static final String INSERT_MANY = """
+			insert into events (dedupe_key, delivery_id, body_sha256, attempt, source, content_type, raw_body,
+			    payload, alias, triggered_at, webhook_uuid, record_id, record_type, client_id, form_reference,
+			    case_id, organisation_id)
+			select k, d, s, a, src, ct, b, cast(p as jsonb), al, cast(ta as timestamptz), wu, ri, rt, ci, fr, cs, oi
+			  from unnest(?::text[], ?::text[], ?::bytea[], ?::int[], ?::text[], ?::text[], ?::bytea[], ?::text[],
+			              ?::text[], ?::text[], ?::text[], ?::int8[], ?::text[], ?::int8[], ?::text[], ?::int8[],
+			              ?::int8[])
+			       as t(k, d, s, a, src, ct, b, p, al, ta, wu, ri, rt, ci, fr, cs, oi)
+			on conflict (dedupe_key) do nothing
+			returning dedupe_key, id""";
+
+	private static final String FIND_BY_DEDUPE_KEYS = "select dedupe_key, id from events where dedupe_key = any(?)";
 
 	private static final int MAX_ROUNDS = 3;
 
@@ -70,6 +92,99 @@ class EventStore {
 		throw new IllegalStateException("Could neither insert nor find the event for one delivery");
 	}
 
+	/**
+	 * Stores many rows with one statement; rows whose dedupe key exists (also twice in
+	 * {@code rows}) are not inserted again.
+	 * @return the event of each row, by dedupe key
+	 * @throws org.springframework.dao.DataAccessException when PostgreSQL refuses any row
+	 * (then none is stored) or cannot be reached
+	 */
+	Map<String, StoredEvent> storeAll(List<EventRow> rows) {
+		Map<String, StoredEvent> stored = new HashMap<>();
+		this.jdbc.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement(INSERT_MANY)) {
+				ps.setQueryTimeout(this.jdbc.getQueryTimeout());
+				bindAll(con, ps, rows);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						stored.put(rs.getString(1), new StoredEvent(rs.getLong(2), false));
+					}
+				}
+			}
+			return null;
+		});
+		List<String> missing = rows.stream()
+			.map(EventRow::dedupeKey)
+			.filter((key) -> !stored.containsKey(key))
+			.distinct()
+			.toList();
+		if (!missing.isEmpty()) {
+			this.jdbc.execute((Connection con) -> {
+				try (PreparedStatement ps = con.prepareStatement(FIND_BY_DEDUPE_KEYS)) {
+					ps.setQueryTimeout(this.jdbc.getQueryTimeout());
+					ps.setArray(1, con.createArrayOf("text", missing.toArray()));
+					try (ResultSet rs = ps.executeQuery()) {
+						while (rs.next()) {
+							stored.put(rs.getString(1), new StoredEvent(rs.getLong(2), true));
+						}
+					}
+				}
+				return null;
+			});
+		}
+		return stored;
+	}
+
+	private static void bindAll(Connection con, PreparedStatement ps, List<EventRow> rows) throws SQLException {
+		int n = rows.size();
+		String[] keys = new String[n];
+		String[] deliveryIds = new String[n];
+		byte[][] hashes = new byte[n][];
+		Integer[] attempts = new Integer[n];
+		String[] sources = new String[n];
+		String[] contentTypes = new String[n];
+		byte[][] bodies = new byte[n][];
+		String[] payloads = new String[n];
+		String[] aliases = new String[n];
+		String[] triggeredAt = new String[n];
+		String[] webhookUuids = new String[n];
+		Long[] recordIds = new Long[n];
+		String[] recordTypes = new String[n];
+		Long[] clientIds = new Long[n];
+		String[] formReferences = new String[n];
+		Long[] caseIds = new Long[n];
+		Long[] organisationIds = new Long[n];
+		for (int i = 0; i < n; i++) {
+			EventRow row = rows.get(i);
+			DeliveryContent content = row.content();
+			keys[i] = row.dedupeKey();
+			deliveryIds[i] = row.deliveryId();
+			hashes[i] = row.bodySha256();
+			attempts[i] = row.attempt();
+			sources[i] = row.source().name().toLowerCase(Locale.ROOT);
+			contentTypes[i] = row.contentType();
+			bodies[i] = row.body();
+			payloads[i] = content.json();
+			aliases[i] = content.alias();
+			triggeredAt[i] = (content.triggeredAt() != null) ? content.triggeredAt().toString() : null;
+			webhookUuids[i] = content.webhookUuid();
+			recordIds[i] = content.recordId();
+			recordTypes[i] = content.recordType();
+			clientIds[i] = content.clientId();
+			formReferences[i] = content.formReference();
+			caseIds[i] = content.caseId();
+			organisationIds[i] = content.organisationId();
+		}
+		Object[][] columns = { keys, deliveryIds, hashes, attempts, sources, contentTypes, bodies, payloads, aliases,
+				triggeredAt, webhookUuids, recordIds, recordTypes, clientIds, formReferences, caseIds,
+				organisationIds };
+		String[] types = { "text", "text", "bytea", "int4", "text", "text", "bytea", "text", "text", "text", "text",
+				"int8", "text", "int8", "text", "int8", "int8" };
+		for (int c = 0; c < columns.length; c++) {
+			ps.setArray(c + 1, con.createArrayOf(types[c], columns[c]));
+		}
+	}
+
 	private static Long firstId(ResultSet rs) throws SQLException {
 		try (rs) {
 			return rs.next() ? rs.getLong(1) : null;
@@ -87,7 +202,7 @@ class EventStore {
 		else {
 			ps.setNull(4, Types.INTEGER);
 		}
-		ps.setString(5, row.source().name().toLowerCase(java.util.Locale.ROOT));
+		ps.setString(5, row.source().name().toLowerCase(Locale.ROOT));
 		setText(ps, 6, row.contentType());
 		ps.setBytes(7, row.body());
 		setText(ps, 8, content.json());

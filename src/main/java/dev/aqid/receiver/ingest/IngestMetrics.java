@@ -18,12 +18,18 @@ class IngestMetrics {
 
 	private final Timer storeTimer;
 
+	private final Counter acceptedWebhook;
+
+	private final Counter duplicateWebhook;
+
 	IngestMetrics(MeterRegistry registry) {
 		this.registry = registry;
 		this.storeTimer = Timer.builder("receiver.delivery.store")
 			.description("Time to store one verified delivery durably")
 			.publishPercentileHistogram()
 			.register(registry);
+		this.acceptedWebhook = counter("accepted", "none", IncomingDelivery.Source.WEBHOOK);
+		this.duplicateWebhook = counter("duplicate", "none", IncomingDelivery.Source.WEBHOOK);
 	}
 
 	Timer storeTimer() {
@@ -31,7 +37,12 @@ class IngestMetrics {
 	}
 
 	void stored(StoredEvent event, IncomingDelivery.Source source) {
-		outcome(event.duplicate() ? "duplicate" : "accepted", "none", source);
+		if (source == IncomingDelivery.Source.WEBHOOK) {
+			(event.duplicate() ? this.duplicateWebhook : this.acceptedWebhook).increment();
+		}
+		else {
+			outcome(event.duplicate() ? "duplicate" : "accepted", "none", source);
+		}
 	}
 
 	void rejected(String reason) {
@@ -43,13 +54,16 @@ class IngestMetrics {
 	}
 
 	private void outcome(String outcome, String reason, IncomingDelivery.Source source) {
-		Counter.builder("receiver.deliveries")
+		counter(outcome, reason, source).increment();
+	}
+
+	private Counter counter(String outcome, String reason, IncomingDelivery.Source source) {
+		return Counter.builder("receiver.deliveries")
 			.description("Webhook deliveries by outcome")
 			.tag("outcome", outcome)
 			.tag("reason", reason)
 			.tag("source", source.name().toLowerCase(java.util.Locale.ROOT))
-			.register(this.registry)
-			.increment();
+			.register(this.registry);
 	}
 
 }

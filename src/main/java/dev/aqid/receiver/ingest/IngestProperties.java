@@ -15,9 +15,17 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize larger bodies are refused with 413 before they are buffered
  * @param storeTimeout longest a single insert may take before the delivery is answered
  * with 503 (Amiqus waits 5 seconds)
+ * @param writers threads that store deliveries (group commit)
+ * @param batchSize most deliveries stored by one statement and commit
  */
 @ConfigurationProperties("amiqus.webhook")
 public record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
-		@DefaultValue("3s") Duration storeTimeout) {
+		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("4") int writers, @DefaultValue("64") int batchSize) {
+
+	public IngestProperties {
+		if (writers < 1 || batchSize < 1) {
+			throw new IllegalArgumentException("amiqus.webhook.writers and batch-size must be at least 1");
+		}
+	}
 
 }

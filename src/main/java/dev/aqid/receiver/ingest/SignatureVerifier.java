@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,7 +27,15 @@ class SignatureVerifier {
 
 	private static final int DIGEST_LENGTH = 32;
 
+	private static final int MAX_CACHED_KEYS = 64;
+
 	private final List<WebhookSecretSource> sources;
+
+	/**
+	 * An initialised MAC per secret, cloned for each use: looking up the provider and
+	 * initialising a key costs more than the HMAC of a typical delivery.
+	 */
+	private final Map<String, Mac> initialisedMacs = new ConcurrentHashMap<>();
 
 	SignatureVerifier(List<WebhookSecretSource> sources) {
 		this.sources = sources;
@@ -49,10 +59,33 @@ class SignatureVerifier {
 	}
 
 	static byte[] sign(String secret, byte[] body) {
+		return initialisedMac(secret).doFinal(body);
+	}
+
+	private Mac macFor(String secret) {
+		Mac prototype = this.initialisedMacs.get(secret);
+		if (prototype == null) {
+			prototype = initialisedMac(secret);
+			if (this.initialisedMacs.size() >= MAX_CACHED_KEYS) {
+				// Secrets rotate rarely; a full cache means many were retired: start
+				// afresh.
+				this.initialisedMacs.clear();
+			}
+			this.initialisedMacs.put(secret, prototype);
+		}
+		try {
+			return (Mac) prototype.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			return initialisedMac(secret);
+		}
+	}
+
+	private static Mac initialisedMac(String secret) {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);
 			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
-			return mac.doFinal(body);
+			return mac;
 		}
 		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
 			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
@@ -67,7 +100,7 @@ class SignatureVerifier {
 					continue;
 				}
 				// No early exit: time does not tell which secret, if any, matched.
-				matched |= MessageDigest.isEqual(sign(secret, body), claimedDigest);
+				matched |= MessageDigest.isEqual(macFor(secret).doFinal(body), claimedDigest);
 			}
 		}
 		return matched;

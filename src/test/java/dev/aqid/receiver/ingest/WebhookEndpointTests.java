@@ -155,6 +155,39 @@ class WebhookEndpointTests {
 	}
 
 	@Test
+	void storesEveryDeliveryOfABusyMomentEvenWhenOneOfThemIsRefusedAsJsonb() throws Exception {
+		// Deliveries arriving together are stored by one statement; one that PostgreSQL
+		// will
+		// not take as jsonb must not cost the others.
+		int callers = 24;
+		String nulEscape = "{\"trigger\":{\"alias\":\"record.updated\"},\"note\":\"a\\u0000b\",\"n\":\""
+				+ UUID.randomUUID() + "\"}";
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(callers);
+		try {
+			List<CompletableFuture<Answer>> answers = IntStream.range(0, callers)
+				.mapToObj((i) -> CompletableFuture.supplyAsync(() -> {
+					awaitQuietly(start);
+					String body = (i == 0) ? nulEscape : WebhookClient.recordEvent("record.updated", 9000 + i, i);
+					return this.client.deliver(body, UUID.randomUUID().toString());
+				}, pool))
+				.toList();
+			start.countDown();
+			List<Answer> done = answers.stream().map(CompletableFuture::join).toList();
+
+			assertThat(done).allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(202));
+			assertThat(done.stream().map(Answer::eventId).distinct()).hasSize(callers);
+			assertThat(this.events.findById(Long.valueOf(done.get(0).eventId())).orElseThrow().getPayload()).isNull();
+			assertThat(done.subList(1, callers)).allSatisfy((answer) -> assertThat(
+					this.events.findById(Long.valueOf(answer.eventId())).orElseThrow().getPayload())
+				.contains("record.updated"));
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void acceptsEveryConfiguredSecret() {
 		byte[] body = WebhookClient.recordEvent("record.created", 9, 10).getBytes(StandardCharsets.UTF_8);
 		Answer answer = this.client.post(body,
