@@ -1,0 +1,99 @@
+package dev.aqid.receiver.emulator;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the emulator in this process while demo mode is on, and once the service is ready
+ * and the registrar has subscribed, sends the demo scenario through real HTTP to this
+ * service's own webhook endpoint: a client is created, a record is created for it, the
+ * record finishes.
+ */
+@Component
+@ConditionalOnBooleanProperty("amiqus.demo.active")
+class DemoMode implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(DemoMode.class);
+
+	private static final Duration SUBSCRIPTION_WAIT = Duration.ofSeconds(60);
+
+	private final AmiqusEmulator emulator;
+
+	private final int serverPort;
+
+	private final String apiKey;
+
+	DemoMode(Environment environment) {
+		this.emulator = AmiqusEmulator
+			.start(environment.getRequiredProperty("amiqus.demo.emulator-port", Integer.class));
+		this.serverPort = environment.getProperty("server.port", Integer.class, 8080);
+		String keys = environment.getProperty("receiver.api.keys", "");
+		this.apiKey = keys.contains(",") ? keys.substring(0, keys.indexOf(',')).trim() : keys.trim();
+		log.warn("""
+
+				==================================================================================
+				  DEMO MODE: no AMIQUS_API_TOKEN is set.
+				  The Amiqus API is a built-in emulator at {}; nothing leaves this machine.
+				  Set AMIQUS_API_TOKEN (and AMIQUS_REGISTRAR_URL) to talk to the real Amiqus.
+				==================================================================================""",
+				this.emulator.baseUrl());
+	}
+
+	AmiqusEmulator emulator() {
+		return this.emulator;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void sendScenarioWhenSubscribed() {
+		Thread sender = new Thread(this::sendScenario, "demo-scenario");
+		sender.setDaemon(true);
+		sender.start();
+	}
+
+	private void sendScenario() {
+		long deadline = System.nanoTime() + SUBSCRIPTION_WAIT.toNanos();
+		while (this.emulator.webhooks().isEmpty()) {
+			if (System.nanoTime() > deadline) {
+				log.warn("Demo mode: the registrar did not subscribe within {}; no scenario sent", SUBSCRIPTION_WAIT);
+				return;
+			}
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		List<DeliveryResult> results = this.emulator.demoScenario();
+		long accepted = results.stream().filter(DeliveryResult::isSuccess).count();
+		String base = "http://localhost:" + this.serverPort;
+		log.warn("""
+
+				==================================================================================
+				  DEMO MODE: the emulator sent {} signed deliveries (client.created, record.created,
+				  record.finished); this service accepted {}. Enrichment follows within seconds.
+				  Look at the results:
+				    curl -H 'Authorization: Bearer {}' {}/api/events
+				    curl -H 'Authorization: Bearer {}' {}/api/subscription
+				    curl {}/actuator/health
+				==================================================================================""", results.size(),
+				accepted, this.apiKey, base, this.apiKey, base, base);
+	}
+
+	@Override
+	public void destroy() {
+		this.emulator.close();
+	}
+
+}
