@@ -1,0 +1,107 @@
+package dev.aqid.receiver.ingest;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes events older than {@code receiver.retention.max-age} (90 days: as long as
+ * Amiqus keeps its delivery log), oldest first, in small batches of rows nobody else has
+ * locked, each its own short transaction, so the ingest path never waits for it.
+ */
+@Component
+class RetentionJob implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+
+	private static final String DELETE_BATCH = """
+			with doomed as (
+			    select id from events
+			     where received_at < now() - make_interval(secs => ?)
+			     order by id
+			     limit ?
+			     for update skip locked)
+			delete from events e using doomed where e.id = doomed.id""";
+
+	private final JdbcTemplate jdbc;
+
+	private final RetentionProperties properties;
+
+	private final Counter deleted;
+
+	private ScheduledExecutorService scheduler;
+
+	RetentionJob(JdbcTemplate jdbc, RetentionProperties properties, MeterRegistry registry) {
+		this.jdbc = jdbc;
+		this.properties = properties;
+		this.deleted = Counter.builder("receiver.retention.deleted")
+			.description("Events deleted for being older than the retention period")
+			.register(registry);
+	}
+
+	/** Deletes every event past its age, batch by batch; returns how many. */
+	long deleteExpired() {
+		long total = 0;
+		int batch;
+		do {
+			batch = this.jdbc.update(DELETE_BATCH, this.properties.maxAge().toSeconds(), this.properties.batchSize());
+			total += batch;
+			this.deleted.increment(batch);
+		}
+		while (batch == this.properties.batchSize() && isRunningOrManual());
+		if (total > 0) {
+			log.info("Deleted {} event(s) received more than {} ago", total, this.properties.maxAge());
+		}
+		return total;
+	}
+
+	private boolean isRunningOrManual() {
+		return this.scheduler == null || !this.scheduler.isShutdown();
+	}
+
+	private void runQuietly() {
+		try {
+			deleteExpired();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Retention run failed: {}", ex.toString());
+		}
+	}
+
+	@Override
+	public synchronized void start() {
+		if (!this.properties.enabled()) {
+			return;
+		}
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "retention");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler.scheduleWithFixedDelay(this::runQuietly, 1, this.properties.interval().toSeconds(),
+				TimeUnit.SECONDS);
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+			this.scheduler = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+}
