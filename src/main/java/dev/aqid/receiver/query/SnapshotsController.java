@@ -101,8 +101,8 @@ class SnapshotsController {
 	 */
 	@Schema(name = "Snapshot")
 	@JsonPropertyOrder({ "id", "fetched_at", "data" })
-	record Snapshot(String id, @JsonProperty("fetched_at") Instant fetchedAt,
-			@Schema(type = "object", description = "The Amiqus object as fetched") @JsonRawValue String data) {
+	record Snapshot(String id, @JsonProperty("fetched_at") Instant fetchedAt, @Schema(type = "object",
+			description = "The Amiqus object as fetched (for steps: one array of every step)") @JsonRawValue String data) {
 
 	}
 
