@@ -18,7 +18,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "receiver.data-dir=target/test-db/shared-${random.uuid}",
-				"amiqus.webhook.secrets=" + WebhookClient.SECRET + " , " + WebhookClient.SECOND_SECRET })
+				"amiqus.webhook.secrets=" + WebhookClient.SECRET + " , " + WebhookClient.SECOND_SECRET,
+				"receiver.api.keys=" + ApiClient.KEY + "," + ApiClient.SECOND_KEY })
 public @interface ReceiverServerTest {
 
 }

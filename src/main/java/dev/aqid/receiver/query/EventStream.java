@@ -1,0 +1,164 @@
+package dev.aqid.receiver.query;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads the events table as a stream ordered by {@code (insert_xid, id)}.
+ * <p>
+ * Only events whose inserting transaction ended before every transaction still running
+ * ({@code insert_xid < pg_snapshot_xmin(pg_current_snapshot())}) are shown: any event
+ * that commits later has a larger {@code insert_xid} than all of them, so a consumer that
+ * keeps the last {@code (insert_xid, id)} it saw never misses one. Ordering by the
+ * identity id alone would: a transaction holding a smaller id can commit after a larger
+ * id is already visible.
+ */
+@Repository
+class EventStream {
+
+	private static final String COLUMNS = """
+			id, delivery_id, alias, received_at, triggered_at, attempt, source, webhook_uuid, content_type,
+			record_id, record_type, client_id, form_reference, case_id, organisation_id,
+			enrichment_status, enrichment_attempts, last_error, enriched_at, next_attempt_at,
+			payload is not null as parsed, raw_body, insert_xid::text as stream_xid""";
+
+	private final JdbcTemplate jdbc;
+
+	EventStream(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Up to {@code limit} events after {@code after} (null: from the start). */
+	List<Positioned> page(EventFilter filter, StreamCursor after, int limit) {
+		StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append("""
+
+				 from events
+				where insert_xid < pg_snapshot_xmin(pg_current_snapshot())""");
+		List<Object> args = new ArrayList<>();
+		if (after != null) {
+			sql.append("\n   and (insert_xid, id) > (cast(? as xid8), ?)");
+			args.add(after.insertXidText());
+			args.add(after.id());
+		}
+		EventFilter.AliasPattern alias = filter.alias();
+		if (alias != null && alias.exact() != null) {
+			sql.append("\n   and alias = ?");
+			args.add(alias.exact());
+		}
+		else if (alias != null) {
+			// Byte-wise range, served by the text_pattern_ops index whatever the
+			// collation.
+			sql.append("\n   and alias ~>=~ ? and alias ~<~ ?");
+			args.add(alias.prefix());
+			args.add(alias.prefixEnd());
+		}
+		if (filter.recordId() != null) {
+			sql.append("\n   and record_id = ?");
+			args.add(filter.recordId());
+		}
+		if (filter.clientId() != null) {
+			sql.append("\n   and client_id = ?");
+			args.add(filter.clientId());
+		}
+		if (filter.status() != null) {
+			// A literal from the enum, not a parameter, so that the planner can match the
+			// partial index on the statuses other than 'enriched' in every plan.
+			sql.append("\n   and enrichment_status = '").append(filter.status().name()).append('\'');
+		}
+		if (filter.receivedAfter() != null) {
+			sql.append("\n   and received_at >= ?");
+			args.add(filter.receivedAfter());
+		}
+		if (filter.receivedBefore() != null) {
+			sql.append("\n   and received_at < ?");
+			args.add(filter.receivedBefore());
+		}
+		sql.append("\n order by insert_xid, id\n limit ?");
+		args.add(limit);
+		return this.jdbc.query(sql.toString(), this::positioned, args.toArray());
+	}
+
+	Optional<EventView> find(long id) {
+		return this.jdbc.query("select " + COLUMNS + " from events where id = ?", this::positioned, id)
+			.stream()
+			.findFirst()
+			.map(Positioned::event);
+	}
+
+	private Positioned positioned(ResultSet rs, int row) throws SQLException {
+		long id = rs.getLong("id");
+		EventView.Enrichment enrichment = new EventView.Enrichment(
+				EnrichmentStatus.valueOf(rs.getString("enrichment_status")), rs.getInt("enrichment_attempts"),
+				rs.getString("last_error"), instant(rs, "enriched_at"), instant(rs, "next_attempt_at"));
+		byte[] body = rs.getBytes("raw_body");
+		String payload = null;
+		String bodyBase64 = null;
+		if (rs.getBoolean("parsed")) {
+			payload = strictUtf8(body);
+			if (payload == null) {
+				// Not UTF-8 (PostgreSQL parsed a repaired copy): show that copy, and the
+				// bytes.
+				payload = this.jdbc.queryForObject("select payload::text from events where id = ?", String.class, id);
+				bodyBase64 = Base64.getEncoder().encodeToString(body);
+			}
+		}
+		else {
+			bodyBase64 = Base64.getEncoder().encodeToString(body);
+		}
+		EventView event = new EventView(Long.toString(id), rs.getString("delivery_id"), rs.getString("alias"),
+				instant(rs, "received_at"), instant(rs, "triggered_at"), integer(rs, "attempt"), rs.getString("source"),
+				rs.getString("webhook_uuid"), rs.getString("content_type"), id(rs, "record_id"),
+				rs.getString("record_type"), id(rs, "client_id"), rs.getString("form_reference"), id(rs, "case_id"),
+				id(rs, "organisation_id"), enrichment, payload, bodyBase64);
+		return new Positioned(event, StreamCursor.of(rs.getString("stream_xid"), id));
+	}
+
+	private static String strictUtf8(byte[] bytes) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			return null;
+		}
+	}
+
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
+		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+		return (value != null) ? value.toInstant() : null;
+	}
+
+	private static Long id(ResultSet rs, String column) throws SQLException {
+		long value = rs.getLong(column);
+		return rs.wasNull() ? null : value;
+	}
+
+	private static Integer integer(ResultSet rs, String column) throws SQLException {
+		int value = rs.getInt(column);
+		return rs.wasNull() ? null : value;
+	}
+
+	/**
+	 * An event and its place in the stream.
+	 */
+	record Positioned(EventView event, StreamCursor position) {
+
+	}
+
+}

@@ -1,0 +1,160 @@
+package dev.aqid.receiver.query;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.aqid.receiver.enrichment.EnrichmentReplay;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/events}: the stored deliveries, as a stream a consumer can follow, one by
+ * one, and enrichment replay.
+ */
+@RestController
+@RequestMapping(path = "/api/events", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Events", description = "Stored Amiqus webhook deliveries")
+class EventsController {
+
+	static final int DEFAULT_LIMIT = 50;
+
+	static final int MAX_LIMIT = 100;
+
+	private final EventStream events;
+
+	private final EnrichmentReplay replay;
+
+	EventsController(EventStream events, EnrichmentReplay replay) {
+		this.events = events;
+		this.replay = replay;
+	}
+
+	@GetMapping
+	@Operation(summary = "List events, oldest first", description = """
+			Events in the order they became visible. Keep next_cursor and send it back as cursor to \
+			get the events after it: next_cursor is set whenever the page has events, and on an empty \
+			page it is the cursor you sent (null only when you sent none), so a consumer can poll with \
+			it for newer events for ever without missing or repeating one. Filters combine with AND \
+			and work with a cursor.""")
+	@ApiResponse(responseCode = "200", description = "A page of events")
+	@ApiResponse(responseCode = "400", description = "A parameter has a value the API does not accept",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(ref = OpenApiConfiguration.PROBLEM)))
+	EventPage list(
+			@Parameter(
+					description = "Exact alias (record.updated), or a prefix ending in * (record.*); * is every alias",
+					example = "record.*") @RequestParam(name = "alias", required = false) String alias,
+			@Parameter(description = "Events that refer to this record") @RequestParam(name = "record_id",
+					required = false) Long recordId,
+			@Parameter(description = "Events that refer to this client") @RequestParam(name = "client_id",
+					required = false) Long clientId,
+			@Parameter(description = "Enrichment status") @RequestParam(name = "status",
+					required = false) EnrichmentStatus status,
+			@Parameter(description = "Received at or after this instant (RFC 3339; encode + as %2B)",
+					example = "2024-05-07T12:00:00Z") @RequestParam(name = "received_after",
+							required = false) @DateTimeFormat(
+									iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime receivedAfter,
+			@Parameter(description = "Received before this instant (RFC 3339; encode + as %2B)",
+					example = "2024-05-08T00:00:00Z") @RequestParam(name = "received_before",
+							required = false) @DateTimeFormat(
+									iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime receivedBefore,
+			@Parameter(description = "Page size, 1 to 100",
+					schema = @Schema(minimum = "1", maximum = "100", defaultValue = "50")) @RequestParam(name = "limit",
+							defaultValue = "" + DEFAULT_LIMIT) int limit,
+			@Parameter(description = "next_cursor of an earlier page: the events after it") @RequestParam(
+					name = "cursor", required = false) String cursor) {
+		if (limit < 1 || limit > MAX_LIMIT) {
+			throw new InvalidParameter("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
+		}
+		StreamCursor after = (cursor != null && !cursor.isEmpty()) ? StreamCursor.decode(cursor) : null;
+		EventFilter filter = new EventFilter(EventFilter.AliasPattern.parse(alias), recordId, clientId, status,
+				receivedAfter, receivedBefore);
+		List<EventStream.Positioned> page = this.events.page(filter, after, limit);
+		if (page.isEmpty()) {
+			return new EventPage(List.of(), (after != null) ? after.encode() : null);
+		}
+		return new EventPage(page.stream().map(EventStream.Positioned::event).toList(),
+				page.get(page.size() - 1).position().encode());
+	}
+
+	@GetMapping("/{event_id}")
+	@Operation(summary = "One event")
+	@ApiResponse(responseCode = "200", description = "The event")
+	@ApiResponse(responseCode = "404", description = "No event has this id",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(ref = OpenApiConfiguration.PROBLEM)))
+	EventView one(@PathVariable("event_id") String eventId) {
+		return this.events.find(parseId(eventId)).orElseThrow(() -> new EventNotFound(eventId));
+	}
+
+	@PostMapping("/{event_id}/replay")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	@Operation(summary = "Enrich the event again now",
+			description = "Puts the event back in the enrichment queue as pending, due now, with its attempts reset.")
+	@ApiResponse(responseCode = "202", description = "Queued")
+	@ApiResponse(responseCode = "404", description = "No event has this id",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(ref = OpenApiConfiguration.PROBLEM)))
+	ReplayAccepted replay(@PathVariable("event_id") String eventId) {
+		if (!this.replay.replay(parseId(eventId))) {
+			throw new EventNotFound(eventId);
+		}
+		return new ReplayAccepted(eventId, EnrichmentStatus.pending);
+	}
+
+	/** Event ids are positive numbers; anything else names no event. */
+	private static long parseId(String eventId) {
+		try {
+			long id = Long.parseLong(eventId);
+			if (id > 0) {
+				return id;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Falls through: no such event.
+		}
+		throw new EventNotFound(eventId);
+	}
+
+	/**
+	 * A page of the event stream.
+	 *
+	 * @param data the events, oldest first
+	 * @param nextCursor where the next page starts
+	 */
+	@Schema(name = "EventPage")
+	record EventPage(List<EventView> data, @Schema(
+			description = "Send as cursor for the events after this page; null only when the page is empty and no cursor was sent",
+			nullable = true) @JsonProperty("next_cursor") String nextCursor) {
+
+	}
+
+	/**
+	 * The answer to a replay.
+	 *
+	 * @param eventId the event
+	 * @param enrichmentStatus its status now: pending
+	 */
+	@Schema(name = "ReplayAccepted")
+	record ReplayAccepted(@JsonProperty("event_id") String eventId,
+			@JsonProperty("enrichment_status") EnrichmentStatus enrichmentStatus) {
+
+	}
+
+}

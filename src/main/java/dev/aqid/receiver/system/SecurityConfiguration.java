@@ -1,0 +1,100 @@
+package dev.aqid.receiver.system;
+
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Two filter chains.
+ * <ul>
+ * <li>{@code /webhooks/**}: open. Amiqus authenticates each delivery with its HMAC
+ * signature (checked by the ingest module) and can send neither a CSRF token nor an API
+ * key; this chain keeps only Spring Security's header writing, so the hot path pays
+ * almost nothing.</li>
+ * <li>Everything else: stateless API-key authentication ({@code Authorization: Bearer},
+ * keys from {@code receiver.api.keys}). Health probes and the OpenAPI description are
+ * open; the query API, Prometheus and every other actuator endpoint need a key. No
+ * sessions, no form login, no HTTP Basic; CSRF protection is off because nothing here
+ * authenticates with cookies.</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	private static final String[] OPEN = { "/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**",
+			"/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**" };
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain webhookSecurity(HttpSecurity http) {
+		return http.securityMatcher("/webhooks/**")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.csrf(AbstractHttpConfigurer::disable)
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.securityContext(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable)
+			.anonymous(AbstractHttpConfigurer::disable)
+			.formLogin(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider apiKeys,
+			ProblemAuthenticationEntryPoint entryPoint) {
+		return http.authorizeHttpRequests((requests) -> requests
+			// Error pages rendered for an already-decided request.
+			.dispatcherTypeMatchers(DispatcherType.ERROR)
+			.permitAll()
+			.requestMatchers(OPEN)
+			.permitAll()
+			.anyRequest()
+			.authenticated())
+			.addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys), AnonymousAuthenticationFilter.class)
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint))
+			.csrf(AbstractHttpConfigurer::disable)
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache(AbstractHttpConfigurer::disable)
+			.formLogin(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.build();
+	}
+
+	@Bean
+	ApiKeys apiKeys(ApiSecurityProperties properties) {
+		ApiKeys keys = new ApiKeys(properties.keys());
+		if (keys.isEmpty()) {
+			log.warn("No API keys are configured (RECEIVER_API_KEYS): the query API refuses every request");
+		}
+		else {
+			log.info("The query API accepts {} API key(s)", keys.size());
+		}
+		return keys;
+	}
+
+	@Bean
+	ApiKeyAuthenticationProvider apiKeyAuthenticationProvider(ApiKeys keys) {
+		return new ApiKeyAuthenticationProvider(keys);
+	}
+
+	@Bean
+	ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(ObjectMapper json, ApiKeys keys) {
+		return new ProblemAuthenticationEntryPoint(json, keys);
+	}
+
+}
