@@ -1,23 +1,24 @@
 package dev.aqid.receiver.emulator;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.aqid.receiver.registrar.SubscriptionSynced;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the emulator in this process while demo mode is on, and once the service is ready
- * and the registrar has subscribed, sends the demo scenario through real HTTP to this
- * service's own webhook endpoint: a client is created, a record is created for it, the
- * record finishes.
+ * Runs the emulator in this process while demo mode is on, and once the registrar has
+ * subscribed us there and learned the secret, sends the demo scenario through real HTTP
+ * to this service's own webhook endpoint: a client is created, a record is created for
+ * it, the record finishes.
  */
 @Component
 @ConditionalOnBooleanProperty("amiqus.demo.active")
@@ -25,13 +26,13 @@ class DemoMode implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(DemoMode.class);
 
-	private static final Duration SUBSCRIPTION_WAIT = Duration.ofSeconds(60);
-
 	private final AmiqusEmulator emulator;
 
 	private final int serverPort;
 
 	private final String apiKey;
+
+	private final AtomicBoolean scenarioSent = new AtomicBoolean();
 
 	DemoMode(Environment environment) {
 		this.emulator = AmiqusEmulator
@@ -53,28 +54,20 @@ class DemoMode implements DisposableBean {
 		return this.emulator;
 	}
 
-	@EventListener(ApplicationReadyEvent.class)
-	void sendScenarioWhenSubscribed() {
-		Thread sender = new Thread(this::sendScenario, "demo-scenario");
-		sender.setDaemon(true);
-		sender.start();
+	/**
+	 * The registrar subscribed us at the emulator and we accept the webhook's secret:
+	 * send the scenario, once, off the registrar's thread.
+	 */
+	@EventListener
+	void sendScenarioOnceSubscribed(SubscriptionSynced synced) {
+		if (this.scenarioSent.compareAndSet(false, true)) {
+			Thread sender = new Thread(this::sendScenario, "demo-scenario");
+			sender.setDaemon(true);
+			sender.start();
+		}
 	}
 
 	private void sendScenario() {
-		long deadline = System.nanoTime() + SUBSCRIPTION_WAIT.toNanos();
-		while (this.emulator.webhooks().isEmpty()) {
-			if (System.nanoTime() > deadline) {
-				log.warn("Demo mode: the registrar did not subscribe within {}; no scenario sent", SUBSCRIPTION_WAIT);
-				return;
-			}
-			try {
-				Thread.sleep(200);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
 		List<DeliveryResult> results = this.emulator.demoScenario();
 		long accepted = results.stream().filter(DeliveryResult::isSuccess).count();
 		String base = "http://localhost:" + this.serverPort;

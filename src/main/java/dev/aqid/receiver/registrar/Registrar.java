@@ -14,6 +14,7 @@ import dev.aqid.receiver.amiqus.Webhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -46,6 +47,8 @@ class Registrar implements SmartLifecycle {
 
 	private final RegistrarMetrics metrics;
 
+	private final ApplicationEventPublisher events;
+
 	private final Object reconcileLock = new Object();
 
 	private ScheduledExecutorService scheduler;
@@ -56,7 +59,7 @@ class Registrar implements SmartLifecycle {
 
 	Registrar(RegistrarProperties properties, AmiqusApiProperties api, RegistrarLeadership leadership,
 			SubscriptionReconciler reconciler, DeliveryBackfill backfill, LearnedWebhookSecrets secrets,
-			SubscriptionStore store, RegistrarMetrics metrics) {
+			SubscriptionStore store, RegistrarMetrics metrics, ApplicationEventPublisher events) {
 		this.properties = properties;
 		this.tokenConfigured = api.hasToken();
 		this.leadership = leadership;
@@ -65,6 +68,7 @@ class Registrar implements SmartLifecycle {
 		this.secrets = secrets;
 		this.store = store;
 		this.metrics = metrics;
+		this.events = events;
 	}
 
 	@Override
@@ -122,6 +126,7 @@ class Registrar implements SmartLifecycle {
 			}
 			refreshSecrets();
 			ours.ifPresent(this::backfill);
+			ours.ifPresent((webhook) -> this.events.publishEvent(new SubscriptionSynced(webhook.id())));
 		}
 	}
 

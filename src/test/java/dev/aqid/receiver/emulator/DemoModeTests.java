@@ -1,5 +1,9 @@
 package dev.aqid.receiver.emulator;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +28,7 @@ class DemoModeTests {
 	Path dataDir;
 
 	@Test
-	void showsTheWholeFlowWithoutAToken() {
+	void showsTheWholeFlowWithoutAToken() throws Exception {
 		try (RunningReceiver demo = RunningReceiver.onDataDir(this.dataDir, "amiqus.demo.enabled=true",
 				"amiqus.webhook.secrets=")) {
 			JdbcTemplate jdbc = demo.context().getBean(JdbcTemplate.class);
@@ -34,6 +38,15 @@ class DemoModeTests {
 				.untilAsserted(() -> assertThat(jdbc.queryForList(
 						"select alias from events where enrichment_status = 'enriched' order by id", String.class))
 					.containsExactly("client.created", "record.created", "record.finished"));
+			assertThat(jdbc.queryForList("select distinct source from events", String.class))
+				.as("delivered live, verified with the learned secret, not backfilled")
+				.containsExactly("webhook");
+			HttpResponse<String> events = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + demo.port() + "/api/events"))
+					.header("Authorization", "Bearer demo")
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(events.statusCode()).isEqualTo(200);
+			assertThat(events.body()).contains("\"client.created\"", "\"record.created\"", "\"record.finished\"");
 			assertThat(jdbc.queryForList("select kind from snapshots order by kind", String.class))
 				.containsExactly("client", "record", "record_steps");
 			assertThat(
