@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
 		properties = { "receiver.data-dir=target/test-db/registrar-${random.uuid}", "amiqus.api.token=test-token",
 				"amiqus.registrar.interval=1h", "amiqus.registrar.secret-grace-period=10m",
-				"amiqus.enrichment.enabled=false" })
+				"amiqus.enrichment.enabled=false", "receiver.api.keys=registrar-test-key" })
 class RegistrarTests {
 
 	static final AmiqusEmulator amiqus = AmiqusEmulator.start(0);
@@ -95,6 +95,22 @@ class RegistrarTests {
 			assertThat(webhook.enabled()).isTrue();
 			assertThat(this.secrets.secrets()).contains(webhook.secret());
 		});
+	}
+
+	@Test
+	void showsDesiredAndActualSubscriptionWithoutTheSecret() throws Exception {
+		Webhook ours = ours().get(0);
+		java.net.http.HttpResponse<String> view = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + PORT + "/api/subscription"))
+				.header("Authorization", "Bearer registrar-test-key")
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+		assertThat(view.statusCode()).isEqualTo(200);
+		assertThat(view.body())
+			.contains("\"in_sync\":true", "\"webhook_id\":" + ours.id(), "\"secret_known\":true",
+					"\"this_instance_leads\":true", OUR_URL)
+			.doesNotContain(ours.secret());
 	}
 
 	@Test
