@@ -89,7 +89,7 @@ class EnrichmentWorkers implements SmartLifecycle {
 				if (this.pause.active()) {
 					sleep(min(this.pause.remaining(), this.properties.pollInterval()));
 				}
-				else if (this.enricher.enrichBatch(owner) == 0) {
+				else if (this.enricher.enrichBatch(owner, () -> this.running) == 0) {
 					sleep(this.properties.pollInterval());
 				}
 			}

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import dev.aqid.receiver.amiqus.AmiqusApiException;
 import dev.aqid.receiver.amiqus.AmiqusForbidden;
@@ -75,9 +76,13 @@ class EventEnricher {
 
 	/**
 	 * Enriches one batch of due events under the given lease owner.
+	 * @param owner the lease owner
+	 * @param keepGoing asked before each fetch: false (shutting down) gives the rest of
+	 * the batch back at once
 	 * @return how many events were claimed (0: nothing was due)
 	 */
-	int enrichBatch(String owner) {
+	int enrichBatch(String owner, BooleanSupplier keepGoing) {
+		Instant claimedAt = this.clock.instant();
 		List<ClaimedEvent> claimed = this.queue.claim(owner, this.properties.batchSize(), this.properties.lease(),
 				this.properties.settleDelay());
 		if (claimed.isEmpty()) {
@@ -94,7 +99,7 @@ class EventEnricher {
 			}
 		}
 		if (!toFetch.isEmpty()) {
-			settle(toFetch, fetchStale(toFetch), owner);
+			settle(toFetch, fetchStale(toFetch, claimedAt, keepGoing), owner);
 		}
 		return claimed.size();
 	}
@@ -118,8 +123,15 @@ class EventEnricher {
 		this.metrics.events("skipped", 1);
 	}
 
-	/** Fetches every object that some claimed event needs fresher than its snapshot. */
-	private Map<Target.Key, FetchOutcome> fetchStale(Map<ClaimedEvent, List<Target>> toFetch) {
+	/**
+	 * Fetches every object that some claimed event needs fresher than its snapshot. Stops
+	 * fetching when the worker is stopping or half the lease has gone (slow answers), and
+	 * gives the remaining events back, uncharged, before another worker could take them
+	 * over.
+	 */
+	private Map<Target.Key, FetchOutcome> fetchStale(Map<ClaimedEvent, List<Target>> toFetch, Instant claimedAt,
+			BooleanSupplier keepGoing) {
+		Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
 		Map<Target.Key, Target> targets = new LinkedHashMap<>();
 		Map<Target.Key, Instant> newestEvent = new HashMap<>();
 		toFetch.forEach((event, eventTargets) -> eventTargets.forEach((target) -> {
@@ -132,6 +144,9 @@ class EventEnricher {
 			Instant fetched = fetchedAt.get(target.key());
 			if (fetched != null && !fetched.isBefore(newestEvent.get(target.key()))) {
 				outcomes.put(target.key(), FetchOutcome.FRESH);
+			}
+			else if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
+				outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
 			}
 			else {
 				outcomes.put(target.key(),

@@ -86,6 +86,9 @@ class EnrichmentTests {
 	@Autowired
 	EnrichmentWorkers workers;
 
+	@Autowired
+	EventEnricher enricher;
+
 	WebhookClient webhooks;
 
 	@BeforeEach
@@ -285,6 +288,25 @@ class EnrichmentTests {
 		awaitStatus(event, "enriched");
 		assertThat(this.jdbc.queryForObject("select lease_owner from events where id = ?", String.class, event))
 			.isNull();
+	}
+
+	@Test
+	void givesTheBatchBackUnchargedWhenStopping() {
+		stub("/clients/1101", "{\"id\":1101}");
+		this.workers.stop();
+		try {
+			long event = deliver("client.updated", "{\"client\":{\"id\":1101}}");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.enricher.enrichBatch("stopping-worker", () -> false) > 0);
+
+			assertThat(column(event, "enrichment_status", Function.identity())).isEqualTo("pending");
+			assertThat(attempts(event)).isZero();
+			assertThat(column(event, "coalesce(lease_owner, 'none')", Function.identity())).isEqualTo("none");
+			assertThat(amiqus.findAll(getRequestedFor(urlPathEqualTo("/api/v2/clients/1101")))).isEmpty();
+		}
+		finally {
+			this.workers.start();
+		}
 	}
 
 	@Test
