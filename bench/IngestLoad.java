@@ -6,6 +6,8 @@
  *   java bench/IngestLoad.java --url http://127.0.0.1:8080/webhooks/amiqus --secret s3cret \
  *        --concurrency 32 --duration 30s --warmup 5s            (closed loop)
  *   java bench/IngestLoad.java --url ... --secret ... --rate 1000 --duration 30s   (open loop)
+ *   java bench/IngestLoad.java --url ... --secret ... --alias record.updated --record-ids 20 \
+ *        --burst 40 --count 800 --rate 400 --warmup 0 --duration 60s   (fixed entities, bursts)
  *
  * Plain blocking sockets, HTTP/1.1 keep-alive, one connection per worker thread. Every
  * request (headers + body + HMAC signature) is rendered to bytes before the timed phase.
@@ -78,6 +80,17 @@ public class IngestLoad {
 
 		long drainNs = seconds(10);
 
+		/** Every delivery's trigger.alias; null: a random mix (the default). */
+		String alias;
+
+		/** > 0: record and client id 1 + (i / burst) mod recordIds, type client, no case. */
+		int recordIds = 0;
+
+		int burst = 1;
+
+		/** >= 0: stop after this many requests (warm-up included). */
+		long count = -1;
+
 		boolean open() {
 			return this.rate > 0;
 		}
@@ -127,6 +140,13 @@ public class IngestLoad {
 				  --label TEXT            copied into the RESULT line
 				  --watch-pid PID         also report the CPU used by PID (the service) and
 				  --watch-db-pid PID      by PID and its descendants (a local postmaster and its backends)
+				  --alias A               every delivery has trigger.alias A (default: a random mix)
+				  --record-ids K          request i refers to record (and client) 1 + (i / B) mod K, record
+				                          type client, case null (default: random ids up to 9 million)
+				  --burst B               with --record-ids: B consecutive requests per record (default 1)
+				  --count N               send N requests in all (warm-up included), then stop; the run
+				                          ends when they are answered or --duration is over, whichever is
+				                          first, and throughput is over the time actually taken
 				""");
 		System.exit(2);
 	}
@@ -166,6 +186,10 @@ public class IngestLoad {
 					case "--watch-pid" -> o.watchPid = Long.parseLong(v);
 					case "--watch-db-pid" -> o.watchDbPid = Long.parseLong(v);
 					case "--drain" -> o.drainNs = parseDuration(v);
+					case "--alias" -> o.alias = v;
+					case "--record-ids" -> o.recordIds = Integer.parseInt(v);
+					case "--burst" -> o.burst = Integer.parseInt(v);
+					case "--count" -> o.count = Long.parseLong(v);
 					default -> usage("unknown option " + a);
 				}
 			}
@@ -190,6 +214,12 @@ public class IngestLoad {
 		}
 		if (o.duplicatesEvery == 1) {
 			usage("--duplicates-every must be >= 2");
+		}
+		if (o.recordIds < 0 || o.burst < 1) {
+			usage("--record-ids must be >= 0 and --burst >= 1");
+		}
+		if (o.alias != null && (o.alias.isBlank() || o.alias.contains("\"") || o.alias.contains("\\"))) {
+			usage("--alias must be a plain event alias");
 		}
 		return o;
 	}
@@ -217,7 +247,10 @@ public class IngestLoad {
 
 		final byte[] head;
 
+		final Options o;
+
 		Signer(Options o, String hostHeader, String path, long seed) throws Exception {
+			this.o = o;
 			this.mac = Mac.getInstance("HmacSHA256");
 			this.mac.init(new SecretKeySpec(o.secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
 			this.rnd = new SplittableRandom(seed);
@@ -226,7 +259,8 @@ public class IngestLoad {
 				.getBytes(StandardCharsets.US_ASCII);
 		}
 
-		Delivery next() {
+		/** The delivery for request number index (index only matters with --record-ids). */
+		Delivery next(long index) {
 			SplittableRandom r = this.rnd;
 			String ts = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(r.nextInt(3600)).toString();
 			String alias = ALIASES[r.nextInt(ALIASES.length)];
@@ -236,6 +270,16 @@ public class IngestLoad {
 					? "{\"id\":" + (1000 + r.nextInt(90_000)) + ",\"show\":\"https://id.amiqus.co/api/v2/cases/"
 							+ recordId + "\"}"
 					: "null";
+			String recordType = RECORD_TYPES[r.nextInt(RECORD_TYPES.length)];
+			if (this.o.alias != null) {
+				alias = this.o.alias;
+			}
+			if (this.o.recordIds > 0) {
+				recordId = 1 + (index / this.o.burst) % this.o.recordIds;
+				clientId = recordId;
+				caseJson = "null";
+				recordType = "client";
+			}
 			StringBuilder b = new StringBuilder(640);
 			b.append("{\"webhook\":{\"uuid\":\"")
 				.append(WEBHOOK_UUIDS[r.nextInt(WEBHOOK_UUIDS.length)])
@@ -250,7 +294,7 @@ public class IngestLoad {
 				.append("\"},\"data\":{\"record\":{\"id\":")
 				.append(recordId)
 				.append(",\"type\":\"")
-				.append(RECORD_TYPES[r.nextInt(RECORD_TYPES.length)])
+				.append(recordType)
 				.append("\",\"status\":\"complete\",\"show\":\"https://id.amiqus.co/api/v2/records/")
 				.append(recordId)
 				.append("\",\"download\":\"https://id.amiqus.co/api/v2/records/")
@@ -329,7 +373,7 @@ public class IngestLoad {
 					this.prepared[i] = s.render(this.deliveries[j], 2);
 				}
 				else {
-					this.deliveries[i] = s.next();
+					this.deliveries[i] = s.next(i);
 					this.prepared[i] = s.render(this.deliveries[i], 1);
 				}
 			}
@@ -357,7 +401,7 @@ public class IngestLoad {
 				}
 				return s.render(this.deliveries[j], 2);
 			}
-			return s.render(s.next(), 1);
+			return s.render(s.next(seq), 1);
 		}
 
 	}
@@ -788,6 +832,9 @@ public class IngestLoad {
 					return;
 				}
 				long s = this.seq.getAndIncrement();
+				if (this.o.count >= 0 && s >= this.o.count) {
+					return;
+				}
 				one(this.reqs.get(s), t0, t0 >= this.warmEndNs ? this.measured : this.warm);
 			}
 		}
@@ -797,7 +844,7 @@ public class IngestLoad {
 			while (true) {
 				long s = this.seq.getAndIncrement();
 				long intended = this.startNs + (long) (s * intervalNs);
-				if (intended >= this.endNs) {
+				if (intended >= this.endNs || (this.o.count >= 0 && s >= this.o.count)) {
 					return;
 				}
 				byte[] req = this.reqs.get(s);
@@ -1002,6 +1049,9 @@ public class IngestLoad {
 		if (o.prepared >= 0) {
 			n = o.prepared;
 		}
+		else if (o.count >= 0) {
+			n = o.count;
+		}
 		else if (o.open()) {
 			n = (long) Math.ceil(o.rate * totalS) + threads + 16;
 		}
@@ -1064,9 +1114,14 @@ public class IngestLoad {
 			LockSupport.parkNanos(warmEnd - System.nanoTime());
 		}
 		CpuSample cpu0 = CpuSample.take(o.watchPid, o.watchDbPid);
-		while (System.nanoTime() < measuredEnd) {
+		if (o.count >= 0) {
+			// --count: the window ends when every request is answered, at the latest at its end
+			done.await(Math.max(0, measuredEnd - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+		}
+		while (o.count < 0 && System.nanoTime() < measuredEnd) {
 			LockSupport.parkNanos(measuredEnd - System.nanoTime());
 		}
+		long windowEnd = Math.min(System.nanoTime(), measuredEnd);
 		CpuSample cpu1 = CpuSample.take(o.watchPid, o.watchDbPid);
 		long cpuWall = cpu1.wallNs - cpu0.wallNs;
 		String clientCpu = CpuSample.pct(cpu0.selfNs, cpu1.selfNs, cpuWall);
@@ -1102,7 +1157,7 @@ public class IngestLoad {
 			long due = 0;
 			for (long s = 0;; s++) {
 				long intended = start + (long) (s * intervalNs);
-				if (intended >= measuredEnd) {
+				if (intended >= measuredEnd || (o.count >= 0 && s >= o.count)) {
 					break;
 				}
 				if (intended >= warmEnd) {
@@ -1120,7 +1175,8 @@ public class IngestLoad {
 		Arrays.fill(lat, m.latencies.n, lat.length, Long.MAX_VALUE);
 		Arrays.sort(lat);
 		int ln = lat.length;
-		double durS = o.durationNs / 1e9;
+		// With --count the window is the time actually taken (it may end before --duration).
+		double durS = (o.count >= 0 ? Math.max(1, windowEnd - warmEnd) : o.durationNs) / 1e9;
 		double throughput = m.acked / durS;
 		double sentRate = m.sent / durS;
 		double answeredRate = ackedInWindow / durS;
@@ -1183,6 +1239,10 @@ public class IngestLoad {
 		kv(r, "rate", fmt(o.rate));
 		kv(r, "connections", threads);
 		kv(r, "duration_s", fmt(durS));
+		kv(r, "count", o.count);
+		kv(r, "alias", o.alias == null ? "mix" : o.alias);
+		kv(r, "record_ids", o.recordIds);
+		kv(r, "burst", o.burst);
 		kv(r, "warmup_s", fmt(o.warmupNs / 1e9));
 		kv(r, "sent", m.sent);
 		kv(r, "unsent", unsent);
