@@ -43,52 +43,86 @@ class EventStream {
 
 	/** Up to {@code limit} events after {@code after} (null: from the start). */
 	List<Positioned> page(EventFilter filter, StreamCursor after, int limit) {
-		StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append("""
-
-				 from events
-				where insert_xid < pg_snapshot_xmin(pg_current_snapshot())""");
+		StringBuilder where = new StringBuilder("where insert_xid < pg_snapshot_xmin(pg_current_snapshot())");
 		List<Object> args = new ArrayList<>();
 		if (after != null) {
-			sql.append("\n   and (insert_xid, id) > (cast(? as xid8), ?)");
+			where.append("\n   and (insert_xid, id) > (cast(? as xid8), ?)");
 			args.add(after.insertXidText());
 			args.add(after.id());
 		}
 		EventFilter.AliasPattern alias = filter.alias();
 		if (alias != null && alias.exact() != null) {
-			sql.append("\n   and alias = ?");
+			where.append("\n   and alias = ?");
 			args.add(alias.exact());
 		}
 		else if (alias != null) {
 			// Byte-wise range, served by the text_pattern_ops index whatever the
 			// collation.
-			sql.append("\n   and alias ~>=~ ? and alias ~<~ ?");
+			where.append("\n   and alias ~>=~ ? and alias ~<~ ?");
 			args.add(alias.prefix());
 			args.add(alias.prefixEnd());
 		}
 		if (filter.recordId() != null) {
-			sql.append("\n   and record_id = ?");
+			where.append("\n   and record_id = ?");
 			args.add(filter.recordId());
 		}
 		if (filter.clientId() != null) {
-			sql.append("\n   and client_id = ?");
+			where.append("\n   and client_id = ?");
 			args.add(filter.clientId());
 		}
 		if (filter.status() != null) {
 			// A literal from the enum, not a parameter, so that the planner can match the
 			// partial index on the statuses other than 'enriched' in every plan.
-			sql.append("\n   and enrichment_status = '").append(filter.status().name()).append('\'');
+			where.append("\n   and enrichment_status = '").append(filter.status().name()).append('\'');
 		}
 		if (filter.receivedAfter() != null) {
-			sql.append("\n   and received_at >= ?");
+			where.append("\n   and received_at >= ?");
 			args.add(filter.receivedAfter());
 		}
 		if (filter.receivedBefore() != null) {
-			sql.append("\n   and received_at < ?");
+			where.append("\n   and received_at < ?");
 			args.add(filter.receivedBefore());
 		}
-		sql.append("\n order by insert_xid, id\n limit ?");
+		String sql = scanTimeWindowFirst(filter, after)
+				? "with in_window as materialized (select " + COLUMNS + ", insert_xid as position_xid from events\n"
+						+ where + ")\nselect * from in_window order by position_xid, id limit ?"
+				: "select " + COLUMNS + "\n from events\n" + where + "\n order by insert_xid, id\n limit ?";
 		args.add(limit);
-		return this.jdbc.query(sql.toString(), this::positioned, args.toArray());
+		return this.jdbc.query(sql, this::positioned, args.toArray());
+	}
+
+	/**
+	 * Whether a time window is better read first (through the BRIN index on
+	 * {@code received_at}) and then sorted, than found by walking the stream from its
+	 * start. Walking costs the events received before the window, reading it first costs
+	 * the events in it; PostgreSQL cannot tell the two apart under a LIMIT (it assumes
+	 * matching rows are spread evenly through the stream, whereas they sit together), so
+	 * this compares them from the times of the oldest and newest events, assuming a
+	 * steady arrival rate. Only for a first page: a cursor already starts the walk in
+	 * place.
+	 */
+	private boolean scanTimeWindowFirst(EventFilter filter, StreamCursor after) {
+		if (after != null || (filter.receivedAfter() == null && filter.receivedBefore() == null)) {
+			return false;
+		}
+		List<Instant> ends = this.jdbc.query("""
+				(select received_at from events order by insert_xid, id limit 1)
+				union all
+				(select received_at from events order by insert_xid desc, id desc limit 1)""",
+				(rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant());
+		if (ends.size() < 2 || !ends.get(1).isAfter(ends.get(0))) {
+			return false;
+		}
+		long oldest = ends.get(0).toEpochMilli();
+		long newest = ends.get(1).toEpochMilli();
+		long from = (filter.receivedAfter() != null)
+				? Math.min(Math.max(filter.receivedAfter().toInstant().toEpochMilli(), oldest), newest) : oldest;
+		long to = (filter.receivedBefore() != null)
+				? Math.min(Math.max(filter.receivedBefore().toInstant().toEpochMilli(), oldest), newest) : newest;
+		long before = from - oldest;
+		long inWindow = to - from;
+		// An empty window (before the oldest, after the newest) is found at once too.
+		return inWindow <= 0 || before > inWindow;
 	}
 
 	Optional<EventView> find(long id) {

@@ -208,6 +208,10 @@ class EventQueryTests {
 		assertThat(ids(query("/api/events", "client_id", this.client, "received_after", "2030-01-01T10:30:00Z",
 				"received_before", "2030-01-01T12:00:00Z")))
 			.containsExactly(middle);
+		assertThat(ids(query("/api/events", "client_id", this.client, "received_before", "2000-01-01T00:00:00Z")))
+			.isEmpty();
+		assertThat(ids(query("/api/events", "client_id", this.client, "received_after", "2031-01-01T00:00:00Z")))
+			.isEmpty();
 		// Offsets other than Z, and fractions of a second.
 		assertThat(
 				ids(query("/api/events", "client_id", this.client, "received_after", "2030-01-01T11:59:59.999+01:00")))
@@ -252,6 +256,30 @@ class EventQueryTests {
 
 			assertThat(response.status()).isEqualTo(404);
 			assertThat(response.contentType()).startsWith("application/problem+json");
+		}
+	}
+
+	@Test
+	void refusesParameterValuesItCannotReadWithABadRequestProblemNamingTheParameter() {
+		List<String[]> cases = List.of(new String[] { "status", "done", "one of pending, enriched, failed, skipped" },
+				new String[] { "status", "PENDING", "one of pending" },
+				new String[] { "record_id", "abc", "whole number" },
+				new String[] { "client_id", "7.5", "whole number" },
+				new String[] { "received_after", "yesterday", "RFC 3339" },
+				new String[] { "received_before", "2024-05-07", "RFC 3339" },
+				new String[] { "received_after", "2024-05-07T12:00:00 01:00", "%2B" },
+				new String[] { "alias", "*.updated", "at the end" }, new String[] { "limit", "many", "integer" });
+		for (String[] bad : cases) {
+			Response response = this.api.get(query("/api/events", bad[0], bad[1]));
+
+			assertThat(response.status()).as(bad[0] + "=" + bad[1]).isEqualTo(400);
+			assertThat(response.contentType()).startsWith("application/problem+json");
+			JsonNode problem = response.json();
+			assertThat(problem.path("title").asString()).isEqualTo("Bad Request");
+			assertThat(problem.path("status").asInt()).isEqualTo(400);
+			assertThat(problem.path("detail").asString()).as(bad[0] + "=" + bad[1]).contains(bad[0]).contains(bad[2]);
+			assertThat(problem.path("parameter").asString()).isEqualTo(bad[0]);
+			assertThat(problem.path("instance").asString()).isEqualTo("/api/events");
 		}
 	}
 
