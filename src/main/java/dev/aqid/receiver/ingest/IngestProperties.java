@@ -20,7 +20,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("amiqus.webhook")
 public record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
-		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("4") int writers, @DefaultValue("64") int batchSize) {
+		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("1") int writers, @DefaultValue("64") int batchSize) {
 
 	public IngestProperties {
 		if (writers < 1 || batchSize < 1) {
