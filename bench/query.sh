@@ -82,7 +82,7 @@ JAR="$(ls "$WORK"/src/target/amiqus-webhook-receiver-*.jar | grep -v plain | hea
 
 # ------------------------------------------------------------------------------- start
 log "starting the service on :$APP_PORT, embedded PostgreSQL on :$DB_PORT"
-RECEIVER_DATA_DIR="$WORK/data" RECEIVER_EMBEDDED_DB_PORT="$DB_PORT" RECEIVER_API_KEYS="$KEY" \
+AMIQUS_DEMO_ENABLED=false RECEIVER_DATA_DIR="$WORK/data" RECEIVER_EMBEDDED_DB_PORT="$DB_PORT" RECEIVER_API_KEYS="$KEY" \
 	SERVER_PORT="$APP_PORT" AMIQUS_WEBHOOK_SECRETS="bench-secret" \
 	java -Xms512m -Xmx1g -jar "$JAR" >"$WORK/service.log" 2>&1 &
 SERVICE_PID=$!

@@ -146,8 +146,4 @@ class EnrichmentWorkers implements SmartLifecycle {
 		return this.running;
 	}
 
-	String instanceId() {
-		return this.instanceId;
-	}
-
 }

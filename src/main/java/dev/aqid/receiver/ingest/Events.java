@@ -1,7 +1,5 @@
 package dev.aqid.receiver.ingest;
 
-import java.util.Optional;
-
 import org.springframework.data.jpa.repository.JpaRepository;
 
 /**
@@ -9,9 +7,5 @@ import org.springframework.data.jpa.repository.JpaRepository;
  * {@link EventStore} instead: one plain insert is what keeps receipt fast.
  */
 public interface Events extends JpaRepository<Event, Long> {
-
-	Optional<Event> findByDedupeKey(String dedupeKey);
-
-	Optional<Event> findByDeliveryId(String deliveryId);
 
 }
