@@ -283,6 +283,24 @@ class WebhookEndpointTests {
 	}
 
 	@Test
+	void storesASignedFormEncodedBodyVerbatim() {
+		// A servlet container may consume form bodies as parameters; the signed bytes
+		// must
+		// reach verification and storage untouched whatever the content type says.
+		byte[] body = ("alias=record.updated&nonce=" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+
+		Answer answer = this.client.post(body,
+				Map.of("Content-Type", "application/x-www-form-urlencoded", "X-AQID-Signature",
+						WebhookClient.sign(WebhookClient.SECRET, body), "X-AQID-Delivery-Id",
+						UUID.randomUUID().toString()));
+
+		assertThat(answer.status()).isEqualTo(202);
+		Event event = this.events.findById(Long.valueOf(answer.eventId())).orElseThrow();
+		assertThat(event.getRawBody()).isEqualTo(body);
+		assertThat(event.getContentType()).isEqualTo("application/x-www-form-urlencoded");
+	}
+
+	@Test
 	void storesJsonOfUnknownShapeAndUnknownAliases() {
 		String unknownAlias = "{\"trigger\":{\"alias\":\"invoice.paid\"},\"data\":{\"invoice\":{\"id\":1}},\"n\":"
 				+ System.nanoTime() + "}";
