@@ -1,8 +1,10 @@
 package dev.aqid.receiver.ingest;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -123,19 +125,19 @@ class GroupCommitWriter implements SmartLifecycle {
 			batch.forEach((pending) -> pending.result().completeExceptionally(ex));
 			return;
 		}
+		Set<String> answeredAsNew = new HashSet<>();
 		for (Pending pending : batch) {
 			StoredEvent event = stored.get(pending.row().dedupeKey());
-			boolean firstOfItsKey = event != null && !event.duplicate()
-					&& batch.stream()
-						.filter((other) -> other.row().dedupeKey().equals(pending.row().dedupeKey()))
-						.findFirst()
-						.orElseThrow() == pending;
 			if (event == null) {
 				// Its row was deleted between the insert and the look-up (retention).
 				writeAlone(pending);
 			}
+			else if (!event.duplicate() && answeredAsNew.add(pending.row().dedupeKey())) {
+				pending.result().complete(event);
+			}
 			else {
-				pending.result().complete(firstOfItsKey ? event : new StoredEvent(event.eventId(), true));
+				// A redelivery already stored, or a second copy in this very batch.
+				pending.result().complete(new StoredEvent(event.eventId(), true));
 			}
 		}
 	}
