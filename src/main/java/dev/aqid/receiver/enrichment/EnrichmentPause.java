@@ -15,19 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 class EnrichmentPause {
 
-	private final Clock clock;
+	private final Clock clock = Clock.systemUTC();
 
 	private final AtomicReference<Instant> until = new AtomicReference<>(Instant.EPOCH);
 
 	private final AtomicReference<String> reason = new AtomicReference<>();
-
-	EnrichmentPause() {
-		this(Clock.systemUTC());
-	}
-
-	EnrichmentPause(Clock clock) {
-		this.clock = clock;
-	}
 
 	/** Extends the pause to {@code now + duration}; never shortens it. */
 	Instant pauseFor(Duration duration, String why) {

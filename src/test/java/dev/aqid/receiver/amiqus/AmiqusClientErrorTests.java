@@ -1,7 +1,5 @@
 package dev.aqid.receiver.amiqus;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +10,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.aqid.receiver.support.FreePort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -231,12 +230,8 @@ class AmiqusClientErrorTests {
 	}
 
 	@Test
-	void treatsARefusedConnectionAsUnreachable() throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
-		AmiqusClient nowhere = client("http://localhost:" + closedPort, Duration.ofSeconds(1),
+	void treatsARefusedConnectionAsUnreachable() {
+		AmiqusClient nowhere = client("http://localhost:" + FreePort.find(), Duration.ofSeconds(1),
 				new SimpleMeterRegistry());
 
 		assertThatExceptionOfType(AmiqusUnreachable.class).isThrownBy(nowhere::status)

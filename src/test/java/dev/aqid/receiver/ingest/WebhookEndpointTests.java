@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntFunction;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
@@ -128,63 +129,38 @@ class WebhookEndpointTests {
 	}
 
 	@Test
-	void givesConcurrentRedeliveriesOneEventAndTheSameId() throws Exception {
+	void givesConcurrentRedeliveriesOneEventAndTheSameId() {
 		String deliveryId = UUID.randomUUID().toString();
 		String body = WebhookClient.recordEvent("record.updated", 77, 88);
 		int callers = 16;
-		CountDownLatch start = new CountDownLatch(1);
-		ExecutorService pool = Executors.newFixedThreadPool(callers);
-		try {
-			List<CompletableFuture<Answer>> answers = IntStream.range(0, callers)
-				.mapToObj((i) -> CompletableFuture.supplyAsync(() -> {
-					awaitQuietly(start);
-					return this.client.deliver(body, deliveryId);
-				}, pool))
-				.toList();
-			start.countDown();
-			List<Answer> done = answers.stream().map(CompletableFuture::join).toList();
 
-			assertThat(done).allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(202));
-			assertThat(done.stream().map(Answer::eventId).distinct()).hasSize(1);
-			assertThat(done.stream().filter((answer) -> !answer.duplicate())).hasSize(1);
-			assertThat(rowsWithDeliveryId(deliveryId)).isEqualTo(1);
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		List<Answer> done = atOnce(callers, (i) -> this.client.deliver(body, deliveryId));
+
+		assertThat(done).allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(202));
+		assertThat(done.stream().map(Answer::eventId).distinct()).hasSize(1);
+		assertThat(done.stream().filter((answer) -> !answer.duplicate())).hasSize(1);
+		assertThat(rowsWithDeliveryId(deliveryId)).isEqualTo(1);
 	}
 
 	@Test
-	void storesEveryDeliveryOfABusyMomentEvenWhenOneOfThemIsRefusedAsJsonb() throws Exception {
-		// Deliveries arriving together are stored by one statement; one that PostgreSQL
-		// will
-		// not take as jsonb must not cost the others.
+	void storesEveryDeliveryOfABusyMomentEvenWhenOneOfThemIsRefusedAsJsonb() {
+		// Deliveries arriving together are stored by one statement; one that
+		// PostgreSQL will not take as jsonb must not cost the others.
 		int callers = 24;
 		String nulEscape = "{\"trigger\":{\"alias\":\"record.updated\"},\"note\":\"a\\u0000b\",\"n\":\""
 				+ UUID.randomUUID() + "\"}";
-		CountDownLatch start = new CountDownLatch(1);
-		ExecutorService pool = Executors.newFixedThreadPool(callers);
-		try {
-			List<CompletableFuture<Answer>> answers = IntStream.range(0, callers)
-				.mapToObj((i) -> CompletableFuture.supplyAsync(() -> {
-					awaitQuietly(start);
-					String body = (i == 0) ? nulEscape : WebhookClient.recordEvent("record.updated", 9000 + i, i);
-					return this.client.deliver(body, UUID.randomUUID().toString());
-				}, pool))
-				.toList();
-			start.countDown();
-			List<Answer> done = answers.stream().map(CompletableFuture::join).toList();
 
-			assertThat(done).allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(202));
-			assertThat(done.stream().map(Answer::eventId).distinct()).hasSize(callers);
-			assertThat(this.events.findById(Long.valueOf(done.get(0).eventId())).orElseThrow().getPayload()).isNull();
-			assertThat(done.subList(1, callers)).allSatisfy((answer) -> assertThat(
-					this.events.findById(Long.valueOf(answer.eventId())).orElseThrow().getPayload())
-				.contains("record.updated"));
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		List<Answer> done = atOnce(callers,
+				(i) -> this.client.deliver(
+						(i == 0) ? nulEscape : WebhookClient.recordEvent("record.updated", 9000 + i, i),
+						UUID.randomUUID().toString()));
+
+		assertThat(done).allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(202));
+		assertThat(done.stream().map(Answer::eventId).distinct()).hasSize(callers);
+		assertThat(this.events.findById(Long.valueOf(done.get(0).eventId())).orElseThrow().getPayload()).isNull();
+		assertThat(done.subList(1, callers)).allSatisfy(
+				(answer) -> assertThat(this.events.findById(Long.valueOf(answer.eventId())).orElseThrow().getPayload())
+					.contains("record.updated"));
 	}
 
 	@Test
@@ -363,12 +339,30 @@ class WebhookEndpointTests {
 		}
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
+	/**
+	 * Sends {@code callers} deliveries released at the same moment; answers in caller
+	 * order.
+	 */
+	private static List<Answer> atOnce(int callers, IntFunction<Answer> send) {
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(callers);
 		try {
-			latch.await();
+			List<CompletableFuture<Answer>> answers = IntStream.range(0, callers)
+				.mapToObj((i) -> CompletableFuture.supplyAsync(() -> {
+					try {
+						start.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					return send.apply(i);
+				}, pool))
+				.toList();
+			start.countDown();
+			return answers.stream().map(CompletableFuture::join).toList();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		finally {
+			pool.shutdownNow();
 		}
 	}
 

@@ -1,8 +1,5 @@
 package dev.aqid.receiver.registrar;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +9,7 @@ import java.util.UUID;
 import dev.aqid.receiver.amiqus.Webhook;
 import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.emulator.DeliveryResult;
+import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
 import dev.aqid.receiver.system.EmbeddedPostgresServer;
@@ -43,7 +41,7 @@ class RegistrarTests {
 
 	static final AmiqusEmulator amiqus = AmiqusEmulator.start(0);
 
-	static final int PORT = freePort();
+	static final int PORT = FreePort.find();
 
 	static final String OUR_URL = "http://127.0.0.1:" + PORT + "/webhooks/amiqus";
 
@@ -281,15 +279,6 @@ class RegistrarTests {
 
 	private static List<Webhook> ours() {
 		return amiqus.webhooks().stream().filter((webhook) -> OUR_URL.equals(webhook.url())).toList();
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.aqid.receiver.system;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.aqid.receiver.ReceiverApplication;
+import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
 import dev.aqid.receiver.support.WebhookClient.Answer;
@@ -77,7 +77,7 @@ class EmbeddedDatabaseTests {
 
 	@Test
 	void recoversTheDataDirectoryOfAnInstanceThatWasKilled() throws Exception {
-		int port = freePort();
+		int port = FreePort.find();
 		Process crashed = startInOwnJvm(port);
 		String deliveryId = UUID.randomUUID().toString();
 		String body = WebhookClient.recordEvent("record.created", 5, 6);
@@ -137,12 +137,6 @@ class EmbeddedDatabaseTests {
 				}
 				Thread.sleep(250);
 			}
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 

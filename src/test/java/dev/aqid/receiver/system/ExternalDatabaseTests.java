@@ -1,12 +1,12 @@
 package dev.aqid.receiver.system;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
 import dev.aqid.receiver.support.WebhookClient.Answer;
@@ -38,7 +38,7 @@ class ExternalDatabaseTests {
 
 	@Test
 	void usesTheConfiguredDatabaseAndAnswers503WhileItIsDown() throws Exception {
-		int port = freePort();
+		int port = FreePort.find();
 		this.database = startDatabase(port);
 		try (RunningReceiver receiver = RunningReceiver.start(List.of(
 				"spring.datasource.url=jdbc:postgresql://localhost:" + port + "/postgres",
@@ -84,12 +84,6 @@ class ExternalDatabaseTests {
 			answer = client.deliver(body, deliveryId);
 		}
 		return answer;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }
