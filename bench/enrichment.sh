@@ -47,13 +47,12 @@ EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m}"
 LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx1g}"
 KEEP_TMP="${KEEP_TMP:-0}"               # 1: keep logs and data dirs
 
-log() { printf '[enrichment-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=enrichment-bench
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
-for v in N A_CONCURRENCY A2_N A2_RATE B_RECORDS B_EVENTS B_RATE B2_RATE C_CONCURRENCY C_DURATION WORKERS \
-	DRAIN_TIMEOUT STARTUP_TIMEOUT STOP_TIMEOUT; do
-	[[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
-done
+require_positive N A_CONCURRENCY A2_N A2_RATE B_RECORDS B_EVENTS B_RATE B2_RATE C_CONCURRENCY C_DURATION WORKERS \
+	DRAIN_TIMEOUT STARTUP_TIMEOUT STOP_TIMEOUT
 [[ "$C_WARMUP" =~ ^[0-9]+$ ]] || die "C_WARMUP must be a whole number of seconds"
 for p in $PHASES; do
 	[[ " a a2 b b2 c " == *" $p "* ]] || die "unknown phase '$p' (known: a a2 b b2 c)"
@@ -136,38 +135,9 @@ cd "$ROOT"
 command -v java >/dev/null || die "java not found"
 command -v curl >/dev/null || die "curl not found"
 command -v psql >/dev/null || die "psql not found (apt-get install postgresql-client)"
-if [[ ! -f "$JAR" ]]; then
-	log "building $JAR (./mvnw -q -B -DskipTests package)"
-	./mvnw -q -B -DskipTests package
-	[[ -f "$JAR" ]] || die "build finished but $JAR does not exist"
-fi
-log "compiling the load generator"
-javac -d "$BENCH_TMP/classes" "$SCRIPT_DIR/IngestLoad.java"
-# shellcheck disable=SC2206
-LOAD_CMD=(java $LOAD_JAVA_OPTS -cp "$BENCH_TMP/classes" IngestLoad)
+build_jar_if_missing
+compile_load_generator
 
-port_free() {
-	local p=$1
-	if command -v ss >/dev/null; then
-		[[ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]]
-	else
-		! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
-	fi
-}
-TAKEN_PORTS=" "
-free_port() {
-	local p
-	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
-		[[ "$TAKEN_PORTS" == *" $p "* ]] && continue
-		if port_free "$p"; then
-			TAKEN_PORTS+="$p "
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free TCP port found"
-}
 
 export PGCONNECT_TIMEOUT=10 PGUSER=postgres PGDATABASE=postgres PGHOST=127.0.0.1
 unset PGPASSWORD
@@ -179,7 +149,7 @@ EMU_STATS=""
 start_emulator() { # name latency records
 	local name=$1 latency=$2 records=$3 port stats out line
 	port="$(free_port)"
-	stats="$(free_port)"
+	stats="$(free_port "$port")"
 	out="$BENCH_TMP/$name/emulator.log"
 	# shellcheck disable=SC2086
 	java $EMULATOR_JAVA_OPTS -cp "$JAR" -Dloader.main=dev.aqid.receiver.emulator.EmulatorMain \
@@ -208,7 +178,7 @@ start_service() { # name env...
 	local name=$1 t0 deadline
 	shift
 	HTTP_PORT="$(free_port)"
-	DB_PORT="$(free_port)"
+	DB_PORT="$(free_port "$HTTP_PORT")"
 	SERVICE_DIR="$BENCH_TMP/$name"
 	mkdir -p "$SERVICE_DIR/data"
 	t0=$(date +%s.%N)

@@ -31,12 +31,11 @@ LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xms512m -Xmx2g}"
 STRICT_TARGETS="${STRICT_TARGETS:-0}"     # 1: exit non-zero when a performance target is missed
 KEEP_TMP="${KEEP_TMP:-0}"                 # 1: keep logs and the data dir after the run
 
-log() { printf '[ingest-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=ingest-bench
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
-for v in CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIMEOUT; do
-	[[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
-done
+require_positive CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIMEOUT
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds (got '$WARMUP')"
 [[ "$CLOSED_WARMUP" =~ ^[0-9]+$ ]] || die "CLOSED_WARMUP must be a whole number of seconds (got '$CLOSED_WARMUP')"
 [[ "$DUPLICATES_EVERY" =~ ^[0-9]+$ ]] || die "DUPLICATES_EVERY must be a number (got '$DUPLICATES_EVERY')"
@@ -129,34 +128,9 @@ if ! command -v pgbench >/dev/null || ! command -v psql >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql-client >/dev/null
 fi
 
-if [[ ! -f "$JAR" ]]; then
-	log "building $JAR (./mvnw -q -B -DskipTests package)"
-	./mvnw -q -B -DskipTests package
-	[[ -f "$JAR" ]] || die "build finished but $JAR does not exist"
-fi
+build_jar_if_missing
+compile_load_generator
 
-log "compiling the load generator"
-javac -d "$BENCH_TMP/classes" "$SCRIPT_DIR/IngestLoad.java"
-# shellcheck disable=SC2206
-LOAD_CMD=(java $LOAD_JAVA_OPTS -cp "$BENCH_TMP/classes" IngestLoad)
-
-port_free() {
-	local p=$1
-	if command -v ss >/dev/null; then
-		[[ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]]
-	else
-		! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
-	fi
-}
-free_port() {
-	local p taken=" ${1:-} "
-	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
-		[[ "$taken" == *" $p "* ]] && continue
-		port_free "$p" && { echo "$p"; return 0; }
-	done
-	die "no free TCP port found"
-}
 
 # --------------------------------------------------------------------------- start the service
 SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
