@@ -68,6 +68,14 @@ public final class ApiClient {
 					.collect(Collectors.joining("&"));
 	}
 
+	/**
+	 * {@code value} encoded as one path segment ({@code %20} for a space, never
+	 * {@code +}).
+	 */
+	public static String pathSegment(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
 	public Response get(String pathAndQuery) {
 		return send(HttpRequest.newBuilder(URI.create(this.base + pathAndQuery)).GET());
 	}
