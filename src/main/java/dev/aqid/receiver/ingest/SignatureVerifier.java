@@ -100,10 +100,19 @@ class SignatureVerifier {
 					continue;
 				}
 				// No early exit: time does not tell which secret, if any, matched.
-				matched |= MessageDigest.isEqual(macFor(secret).doFinal(body), claimedDigest);
+				matched |= digestsMatch(macFor(secret).doFinal(body), claimedDigest);
 			}
 		}
 		return matched;
+	}
+
+	/**
+	 * Compares two digests in time that does not depend on where they differ
+	 * ({@link MessageDigest#isEqual} reads every byte), so a forger cannot learn a
+	 * signature byte by byte from answer times.
+	 */
+	static boolean digestsMatch(byte[] computed, byte[] claimed) {
+		return MessageDigest.isEqual(computed, claimed);
 	}
 
 }
