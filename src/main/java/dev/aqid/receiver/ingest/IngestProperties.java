@@ -17,10 +17,14 @@ import org.springframework.util.unit.DataSize;
  * with 503 (Amiqus waits 5 seconds)
  * @param writers threads that store deliveries (group commit)
  * @param batchSize most deliveries stored by one statement and commit
+ * @param rejectionLogInterval shortest time between two log lines about refused
+ * deliveries for the same reason (a flood of forgeries must not flood the log; the metric
+ * counts each one)
  */
 @ConfigurationProperties("amiqus.webhook")
 public record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
-		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("1") int writers, @DefaultValue("64") int batchSize) {
+		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("1") int writers, @DefaultValue("64") int batchSize,
+		@DefaultValue("1m") Duration rejectionLogInterval) {
 
 	public IngestProperties {
 		if (writers < 1 || batchSize < 1) {

@@ -6,8 +6,6 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -31,21 +29,22 @@ class WebhookController {
 
 	static final String DELIVERY_ATTEMPT = "X-AQID-Delivery-Attempt";
 
-	private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
-
 	private final SignatureVerifier verifier;
 
 	private final DeliveryIngestion ingestion;
 
 	private final IngestMetrics metrics;
 
+	private final RejectionLog rejections;
+
 	private final int maxBodySize;
 
 	WebhookController(SignatureVerifier verifier, DeliveryIngestion ingestion, IngestMetrics metrics,
-			IngestProperties properties) {
+			RejectionLog rejections, IngestProperties properties) {
 		this.verifier = verifier;
 		this.ingestion = ingestion;
 		this.metrics = metrics;
+		this.rejections = rejections;
 		this.maxBodySize = (int) Math.min(Integer.MAX_VALUE - 16, properties.maxBodySize().toBytes());
 	}
 
@@ -70,8 +69,7 @@ class WebhookController {
 
 	private ResponseEntity<Acknowledgement> reject(String reason, String deliveryId, HttpServletRequest request) {
 		this.metrics.rejected(reason);
-		log.warn("Refused a webhook delivery ({}): delivery id {}, from {}", reason, deliveryId,
-				request.getRemoteAddr());
+		this.rejections.refused(reason, deliveryId, request.getRemoteAddr());
 		// 404, as Amiqus advises: an unsigned caller learns nothing about this endpoint.
 		return ResponseEntity.notFound().build();
 	}
@@ -105,9 +103,9 @@ class WebhookController {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> payloadTooLarge(PayloadTooLarge ex) {
+	ResponseEntity<ProblemDetail> payloadTooLarge(PayloadTooLarge ex, HttpServletRequest request) {
 		this.metrics.rejected("too_large");
-		log.warn("Refused a webhook delivery larger than {} bytes", ex.limit);
+		this.rejections.refused("too_large", request.getHeader(DELIVERY_ID), request.getRemoteAddr());
 		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
 			.header(HttpHeaders.CONNECTION, "close")
 			.body(ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
@@ -115,9 +113,9 @@ class WebhookController {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> bodyUnreadable(BodyUnreadable ex) {
+	ResponseEntity<ProblemDetail> bodyUnreadable(BodyUnreadable ex, HttpServletRequest request) {
 		this.metrics.rejected("body_unreadable");
-		log.warn("Could not read a webhook delivery's body: {}", ex.getCause().getClass().getSimpleName());
+		this.rejections.refused("body_unreadable", request.getHeader(DELIVERY_ID), request.getRemoteAddr());
 		return ResponseEntity.badRequest()
 			.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request body could not be read"));
 	}

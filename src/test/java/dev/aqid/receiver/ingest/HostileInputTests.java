@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -34,6 +36,9 @@ class HostileInputTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -62,15 +67,17 @@ class HostileInputTests {
 		corpus.put("secret as signature", Map.of("X-AQID-Signature", WebhookClient.SECRET));
 		corpus.put("very long header", Map.of("X-AQID-Signature", "A".repeat(6000)));
 
+		double rejectedBefore = rejected();
 		corpus.forEach((name, headers) -> {
 			Answer answer = this.client.post(body, headers);
 			assertThat(answer.status()).as(name).isEqualTo(404);
 		});
 		assertThat(storedWithMarker()).isZero();
-		assertThat(output.getAll()).as("the service's log lines are captured")
-			.contains("Refused a webhook delivery (signature_mismatch)")
-			.doesNotContain(MARKER)
-			.doesNotContain(WebhookClient.SECRET);
+		assertThat(rejected() - rejectedBefore).as("the metric counts every refusal").isEqualTo(corpus.size());
+		assertThat(output.getAll().lines().filter((line) -> line.contains("Refused a webhook delivery")))
+			.as("at most one line a minute per reason (missing, malformed, mismatch), not one per forgery")
+			.hasSizeLessThanOrEqualTo(3);
+		assertThat(output.getAll()).doesNotContain(MARKER).doesNotContain(WebhookClient.SECRET);
 	}
 
 	@Test
@@ -111,6 +118,15 @@ class HostileInputTests {
 		System.arraycopy(prefix, 0, all, 0, prefix.length);
 		System.arraycopy(rest, 0, all, prefix.length, rest.length);
 		return all;
+	}
+
+	private double rejected() {
+		return this.meters.find("receiver.deliveries")
+			.tag("outcome", "rejected")
+			.counters()
+			.stream()
+			.mapToDouble(io.micrometer.core.instrument.Counter::count)
+			.sum();
 	}
 
 }
