@@ -38,6 +38,8 @@ public final class RetryingSender implements AutoCloseable {
 
 	private final Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
 
+	private final Map<Integer, AtomicLong> slowestAnswerNanos = new ConcurrentHashMap<>();
+
 	private final AtomicLong noAnswer = new AtomicLong();
 
 	private final AtomicLong attempts = new AtomicLong();
@@ -97,9 +99,13 @@ public final class RetryingSender implements AutoCloseable {
 				.header("X-AQID-Delivery-Attempt", Integer.toString(attempt))
 				.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 				.build();
+			long sentAt = System.nanoTime();
 			try {
 				HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+				long answerNanos = System.nanoTime() - sentAt;
 				this.answers.computeIfAbsent(response.statusCode(), (status) -> new AtomicLong()).incrementAndGet();
+				this.slowestAnswerNanos.computeIfAbsent(response.statusCode(), (status) -> new AtomicLong())
+					.accumulateAndGet(answerNanos, Math::max);
 				if (response.statusCode() / 100 == 2) {
 					this.acknowledged.put(deliveryId, response.body());
 					return;
@@ -144,6 +150,16 @@ public final class RetryingSender implements AutoCloseable {
 		Map<Integer, Long> counts = new java.util.TreeMap<>();
 		this.answers.forEach((status, count) -> counts.put(status, count.get()));
 		return counts;
+	}
+
+	/**
+	 * The longest time an answer with the given status took to arrive (zero when there
+	 * was none); an answer later than 5 s never arrives (it counts as
+	 * {@link #noAnswer()}).
+	 */
+	public Duration slowestAnswer(int status) {
+		AtomicLong nanos = this.slowestAnswerNanos.get(status);
+		return Duration.ofNanos((nanos != null) ? nanos.get() : 0);
 	}
 
 	/** Attempts that got no answer at all (refused, reset or timed out). */

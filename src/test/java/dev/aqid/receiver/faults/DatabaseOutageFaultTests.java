@@ -1,0 +1,146 @@
+package dev.aqid.receiver.faults;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.aqid.receiver.support.FaultReport;
+import dev.aqid.receiver.support.FreePort;
+import dev.aqid.receiver.support.RetryingSender;
+import dev.aqid.receiver.support.RunningReceiver;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The external PostgreSQL goes away for a few seconds in the middle of a burst: every
+ * delivery is answered 202 (stored) or 503 (Amiqus retries), within Amiqus's 5 s, never
+ * 500; nothing acknowledged is lost or stored twice; the same running instance takes
+ * deliveries again and enriches everything once the database is back.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DatabaseOutageFaultTests {
+
+	private static final int DELIVERIES = 2000;
+
+	private static final Duration OUTAGE = Duration.ofSeconds(3);
+
+	private static final String API_TOKEN = "tok-outage-" + UUID.randomUUID();
+
+	@TempDir
+	Path databaseDir;
+
+	private EmbeddedPostgres database;
+
+	@AfterEach
+	void stopDatabase() throws IOException {
+		if (this.database != null) {
+			this.database.close();
+		}
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void answersOnly202Or503AndLosesNothingWhenTheDatabaseGoesAwayMidBurst(CapturedOutput output) throws Exception {
+		int databasePort = FreePort.find();
+		this.database = startDatabase(databasePort);
+		long firstRecordId = 3_000_000 + (System.nanoTime() % 1_000_000) * 1000;
+		try (AmiqusApiStandIn amiqus = new AmiqusApiStandIn(API_TOKEN);
+				RunningReceiver receiver = RunningReceiver
+					.start(List.of("spring.datasource.url=jdbc:postgresql://localhost:" + databasePort + "/postgres",
+							"spring.datasource.username=postgres",
+							"receiver.data-dir=" + this.databaseDir.resolve("unused"), "amiqus.api.url=" + amiqus.url(),
+							"amiqus.api.token=" + API_TOKEN,
+							// Events a worker had claimed when the database went away
+							// come back
+							// after the lease; the default (5m) is longer than this test.
+							"amiqus.enrichment.lease=15s"));
+				RetryingSender sender = new RetryingSender(receiver.port(), DELIVERIES, 16,
+						(index) -> FaultDeliveries.recordUpdated(firstRecordId, index), Duration.ofMillis(200))) {
+			sender.start(Duration.ofSeconds(150));
+
+			awaitAcknowledged(sender, DELIVERIES / 4);
+			this.database.close();
+			int acknowledgedWhenDown = sender.acknowledgedCount();
+			long downAt = System.nanoTime();
+			Thread.sleep(OUTAGE.toMillis());
+			// On a busy machine the first 503 may take a few seconds (pool and store
+			// timeouts): keep the database down until the outage has been felt.
+			await("a 503 while the database is down").atMost(Duration.ofSeconds(15))
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> sender.answersByStatus().getOrDefault(503, 0L) > 0);
+			this.database = startDatabase(databasePort);
+			Duration outage = Duration.ofMillis((System.nanoTime() - downAt) / 1_000_000);
+			int acknowledgedWhenBack = sender.acknowledgedCount();
+			sender.awaitDone(Duration.ofSeconds(160));
+
+			assertThat(acknowledgedWhenDown).as("acknowledged before the outage").isLessThan(DELIVERIES);
+			assertThat(sender.acknowledgedCount()).as("acknowledged after the database came back, same instance")
+				.isGreaterThan(acknowledgedWhenBack)
+				.isEqualTo(DELIVERIES);
+			assertThat(receiver.context().isActive()).isTrue();
+			assertThat(sender.answersByStatus()).as("answers by status").containsOnlyKeys(202, 503);
+			assertThat(sender.noAnswer()).as("attempts not answered within 5 s").isZero();
+			assertThat(sender.slowestAnswer(503)).as("slowest 503").isLessThan(Duration.ofSeconds(5));
+
+			JdbcTemplate jdbc = receiver.context().getBean(JdbcTemplate.class);
+			await("every stored event enriched").atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> enriched(jdbc, sender) == DELIVERIES);
+
+			FaultReport report = FaultReport.measure("database outage mid-burst", jdbc, sender.deliveryIds(),
+					sender.acknowledged(),
+					"database down %.1f s after %d acknowledged; answers %s (slowest 503 %d ms, slowest 202 %d ms), %d without answer; %d Amiqus reads"
+						.formatted(outage.toMillis() / 1000.0, acknowledgedWhenDown, sender.answersByStatus(),
+								sender.slowestAnswer(503).toMillis(), sender.slowestAnswer(202).toMillis(),
+								sender.noAnswer(), amiqus.fetches()))
+				.write();
+			assertThat(report.lost()).as("acknowledged but not stored").isZero();
+			assertThat(report.duplicates()).as("stored more than once").isZero();
+			assertThat(report.stored()).as("stored").isEqualTo(DELIVERIES);
+			assertThat(report.enriched()).as("enriched").isEqualTo(DELIVERIES);
+			assertThat(amiqus.unauthorized()).isZero();
+		}
+		assertThat(FaultDeliveries.leaks(output.getAll(), API_TOKEN)).as("leaked into the log").isEmpty();
+	}
+
+	private static void awaitAcknowledged(RetryingSender sender, int count) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+		while (sender.acknowledgedCount() < count) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("Only " + sender.acknowledgedCount() + " acknowledged, waiting for " + count);
+			}
+			Thread.sleep(2);
+		}
+	}
+
+	private static long enriched(JdbcTemplate jdbc, RetryingSender sender) {
+		Long count = jdbc.queryForObject(
+				"select count(*) from events where delivery_id = any(?) and enrichment_status = 'enriched'", Long.class,
+				(Object) sender.deliveryIds().toArray(String[]::new));
+		return (count != null) ? count : 0;
+	}
+
+	private EmbeddedPostgres startDatabase(int port) throws IOException {
+		return EmbeddedPostgres.builder()
+			.setDataDirectory(this.databaseDir.resolve("pg"))
+			.setCleanDataDirectory(false)
+			.setPort(port)
+			.setPGStartupWait(Duration.ofSeconds(60))
+			.start();
+	}
+
+}

@@ -1,0 +1,84 @@
+package dev.aqid.receiver.faults;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.aqid.receiver.support.WebhookClient;
+
+/**
+ * What the fault tests send and look for: bodies that each name their own record (so
+ * every event needs its own fetch) and carry a marker that must never reach a log.
+ */
+final class FaultDeliveries {
+
+	/** In every body; finding it in a log means a body was logged. */
+	static final String BODY_MARKER = "body-marker-3b9f61c2-never-log-me";
+
+	private FaultDeliveries() {
+	}
+
+	/** A {@code record.updated} delivery about record {@code firstRecordId + index}. */
+	static String recordUpdated(long firstRecordId, int index) {
+		long recordId = firstRecordId + index;
+		return """
+				{"webhook":{"uuid":"5c1d7a0e-1111-4222-8333-944445555666","created_at":"2024-05-07T12:00:00Z","events":["*"]},\
+				"trigger":{"triggered_at":"2024-05-07T12:30:45Z","alias":"record.updated"},\
+				"data":{"record":{"id":%d,"type":"client","show":"https://id.amiqus.co/api/v2/records/%d"},\
+				"client":{"id":%d},"case":null,"note":"%s"}}"""
+			.formatted(recordId, recordId, recordId + 1_000_000, BODY_MARKER);
+	}
+
+	/** Waits until the service on {@code port} says it is ready, or fails. */
+	static void awaitReady(int port, Duration timeout) throws InterruptedException {
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+			.timeout(Duration.ofSeconds(2))
+			.build();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+					return;
+				}
+			}
+			catch (java.io.IOException notUpYet) {
+				// not listening yet
+			}
+			Thread.sleep(100);
+		}
+		throw new AssertionError("The service on port " + port + " was not ready within " + timeout);
+	}
+
+	/** The secrets and markers found in the given text, to be asserted empty. */
+	static List<String> leaks(String log, String apiToken) {
+		List<String> leaks = new ArrayList<>();
+		if (log.contains(WebhookClient.SECRET)) {
+			leaks.add("the webhook secret");
+		}
+		if (log.contains(apiToken)) {
+			leaks.add("the API token");
+		}
+		if (log.contains(BODY_MARKER)) {
+			leaks.add("a delivery body");
+		}
+		return leaks;
+	}
+
+	static String read(Path file) {
+		try {
+			return Files.exists(file) ? Files.readString(file) : "";
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}
