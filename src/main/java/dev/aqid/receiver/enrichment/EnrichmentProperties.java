@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled whether workers run (they also need an Amiqus API token)
  * @param workers worker threads in this instance
  * @param batchSize events one worker claims at a time
- * @param lease how long a claim lasts; a crashed worker's events come back after it
+ * @param lease how long a claim lasts; a crashed worker's events come back after it. A
+ * worker hands back what it has not fetched after half of it, so it must be well over
+ * twice the longest single call (connect plus read timeout)
  * @param settleDelay how long a new event waits before it is due, so that one fetch
  * serves a burst of events about one object
  * @param pollInterval pause between claims when nothing is due
@@ -22,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("amiqus.enrichment")
 public record EnrichmentProperties(@DefaultValue("true") boolean enabled, @DefaultValue("4") int workers,
-		@DefaultValue("50") int batchSize, @DefaultValue("5m") Duration lease, @DefaultValue("1s") Duration settleDelay,
+		@DefaultValue("50") int batchSize, @DefaultValue("1m") Duration lease, @DefaultValue("1s") Duration settleDelay,
 		@DefaultValue("250ms") Duration pollInterval, @DefaultValue("8") int maxAttempts,
 		@DefaultValue("2s") Duration backoffMin, @DefaultValue("10m") Duration backoffMax,
 		@DefaultValue("5m") Duration authFailurePause) {
