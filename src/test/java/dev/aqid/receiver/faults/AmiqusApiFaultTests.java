@@ -78,12 +78,12 @@ class AmiqusApiFaultTests {
 				.stream()
 				.collect(Collectors.groupingBy((status) -> status, Collectors.counting()));
 			Map<Answer, Long> injected = amiqus.counts();
-			FaultReport report = FaultReport
-				.measure("Amiqus API faults during enrichment", jdbc, sender.deliveryIds(), sender.acknowledged(),
-						"seed %d; %s; injected %s; calls while paused by 429: %d; settled %s; %d s".formatted(SEED,
-								byStatus, injected, amiqus.callsWhilePaused(),
-								settledUnderFaults ? "under faults" : "after healing",
-								Duration.ofNanos(System.nanoTime() - started).toSeconds()))
+			FaultReport report = FaultReport.measure("Amiqus API faults during enrichment", jdbc, sender.deliveryIds(),
+					sender.acknowledged(),
+					"seed %d; %s; injected %s; calls while paused by 429: %d; settled %s; start-up %d s, burst acknowledged in %d s, settled %d s later"
+						.formatted(SEED, byStatus, injected, amiqus.callsWhilePaused(),
+								settledUnderFaults ? "under faults" : "after healing", seconds(started, running),
+								seconds(running, acknowledged), seconds(acknowledged, System.nanoTime())))
 				.write();
 
 			assertThat(settled).as("no event left pending or leased; statuses " + byStatus).isTrue();
