@@ -41,7 +41,9 @@ class RegistrarLeadership {
 				return true;
 			}
 			log.warn("Lost the registrar lead: the database connection holding it broke");
-			closeQuietly(this.held);
+			// It may only have been slow to answer: closing a pooled connection keeps its
+			// session, lock included, so unlock first (a no-op if the session is gone).
+			unlockAndClose(this.held);
 			this.held = null;
 		}
 		Connection connection = null;
@@ -74,16 +76,20 @@ class RegistrarLeadership {
 		if (this.held == null) {
 			return;
 		}
-		try (PreparedStatement unlock = this.held.prepareStatement("select pg_advisory_unlock(?)")) {
+		unlockAndClose(this.held);
+		this.held = null;
+		log.info("Resigned the registrar lead");
+	}
+
+	private static void unlockAndClose(Connection connection) {
+		try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?)")) {
 			unlock.setLong(1, LOCK_KEY);
 			unlock.execute();
 		}
 		catch (SQLException ex) {
 			log.debug("Could not unlock the registrar lead: {}", ex.getMessage());
 		}
-		closeQuietly(this.held);
-		this.held = null;
-		log.info("Resigned the registrar lead");
+		closeQuietly(connection);
 	}
 
 	private static boolean tryLock(Connection connection) throws SQLException {
