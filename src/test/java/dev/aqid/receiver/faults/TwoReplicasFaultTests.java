@@ -20,8 +20,11 @@ import dev.aqid.receiver.support.WebhookClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * both replicas must share the enrichment, and exactly one of them leads the registrar
  * throughout, so the subscription is created once.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TwoReplicasFaultTests {
 
 	private static final int DELIVERIES_PER_REPLICA = 500;
@@ -46,7 +50,7 @@ class TwoReplicasFaultTests {
 	Path databaseDir;
 
 	@Test
-	void oneLeaderAndEveryEventEnrichedExactlyOnce() throws Exception {
+	void oneLeaderAndEveryEventEnrichedExactlyOnce(CapturedOutput output) throws Exception {
 		long started = System.nanoTime();
 		int databasePort = FreePort.find();
 		try (EmbeddedPostgres database = EmbeddedPostgres.builder()
@@ -136,6 +140,11 @@ class TwoReplicasFaultTests {
 					assertThat(amiqus.webhooks()).filteredOn((webhook) -> PUBLIC_URL.equals(webhook.url()))
 						.singleElement()
 						.satisfies((webhook) -> assertThat(webhook.enabled()).isTrue());
+					assertThat(FaultDeliveries.leaks(output.getAll(), "two-replicas-token"))
+						.as("secrets or bodies in the log")
+						.isEmpty();
+					assertThat(amiqus.webhooks()).as("the secret the registrar learned is not logged")
+						.allSatisfy((webhook) -> assertThat(output.getAll()).doesNotContain(webhook.secret()));
 				}
 				finally {
 					leaders.stop();
