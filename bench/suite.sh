@@ -2,7 +2,7 @@
 # The whole benchmark suite in one command, with one table at the end.
 #
 #   bench/suite.sh                        # everything, about 15-20 minutes on an idle 2-core box
-#   QUICK=1 bench/suite.sh                # a smoke run: a few seconds of each part, junk numbers
+#   QUICK=1 bench/suite.sh                # a smoke run: a few seconds of each part (~4-6 min), junk numbers
 #   PARTS="ingest query" bench/suite.sh   # some parts only (the others are carried over)
 #
 # Runs, in this order and each with its own fresh service and embedded PostgreSQL:
