@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *   alias   GET /api/events?alias=record.updated&limit=50
  *   follow  GET /api/events?cursor=...: each worker follows the stream from its own point in
  *           the middle of it, sending back the next_cursor of its previous page
- * Prints p50, p90, p99, max and throughput per scenario; exits 1 on any non-200 answer.
+ * Prints p50, p90, p99, max and throughput per scenario, and the same as one "QUERY scenario=..."
+ * line per scenario; exits 1 on any non-200 answer.
  */
 public class QueryLoad {
 
@@ -108,6 +109,11 @@ public class QueryLoad {
 		System.out.printf("%-8s %8d %8.2f %8.2f %8.2f %8.2f %9.0f%s%n", name, measured.length, ms(measured, 0.50),
 				ms(measured, 0.90), ms(measured, 0.99), measured[measured.length - 1] / 1e6, measured.length / seconds,
 				(failures.get() > 0) ? "  FAILURES: " + failures.get() : "");
+		// One machine-readable line per scenario, for bench/query.sh.
+		System.out.printf(java.util.Locale.ROOT,
+				"QUERY scenario=%s concurrency=%d requests=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f req_per_s=%.0f failures=%d%n",
+				name, concurrency, measured.length, ms(measured, 0.50), ms(measured, 0.90), ms(measured, 0.99),
+				measured[measured.length - 1] / 1e6, measured.length / seconds, failures.get());
 		return failures.get() == 0 && measured.length == requests;
 	}
 

@@ -174,6 +174,7 @@ kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -n1; } # line key
 HTTP_PORT=""
 DB_PORT=""
 SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+API_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" # /actuator/prometheus needs one
 start_service() { # name env...
 	local name=$1 t0 deadline
 	shift
@@ -185,11 +186,12 @@ start_service() { # name env...
 	# shellcheck disable=SC2086
 	env "SERVER_PORT=$HTTP_PORT" "AMIQUS_WEBHOOK_SECRETS=$SECRET" "RECEIVER_DATA_DIR=$SERVICE_DIR/data" \
 		"RECEIVER_EMBEDDED_DB_PORT=$DB_PORT" "AMIQUS_API_URL=$EMU_URL" "AMIQUS_API_TOKEN=bench-token" \
-		"AMIQUS_ENRICHMENT_WORKERS=$WORKERS" "$@" \
+		"RECEIVER_API_KEYS=$API_KEY" "AMIQUS_ENRICHMENT_WORKERS=$WORKERS" "$@" \
 		java $SERVICE_JAVA_OPTS -jar "$JAR" >"$SERVICE_DIR/service.log" 2>&1 &
 	SERVICE_PID=$!
 	deadline=$(($(date +%s) + STARTUP_TIMEOUT))
-	until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/actuator/health" 2>/dev/null; do
+	# readiness, not /actuator/health: the latter's amiqusApi component would call the stand-in
+	until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/actuator/health/readiness" 2>/dev/null; do
 		kill -0 "$SERVICE_PID" 2>/dev/null || { tail -n 40 "$SERVICE_DIR/service.log" >&2; die "the service exited during start-up"; }
 		(($(date +%s) < deadline)) || die "the service was not healthy within ${STARTUP_TIMEOUT}s"
 		sleep 0.5
@@ -200,12 +202,12 @@ start_service() { # name env...
 
 # Sum of a Prometheus counter's samples, optionally only those whose labels contain $2.
 prom_sum() {
-	curl -fsS --max-time 5 "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" 2>/dev/null |
+	curl -fsS --max-time 5 -H "Authorization: Bearer $API_KEY" "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" |
 		awk -v n="$1" -v f="${2:-}" 'index($0, n) == 1 && (f == "" || index($0, f) > 0) { s += $NF } END { printf "%d", s }'
 }
 # Mean of a Prometheus timer in milliseconds (its _sum over its _count).
 prom_mean_ms() {
-	curl -fsS --max-time 5 "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" 2>/dev/null |
+	curl -fsS --max-time 5 -H "Authorization: Bearer $API_KEY" "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" |
 		awk -v n="$1" 'index($0, n "_sum") == 1 { s += $NF } index($0, n "_count") == 1 { c += $NF }
 			END { if (c > 0) printf "%.1f", 1000 * s / c; else print "-" }'
 }
@@ -274,7 +276,8 @@ measure() { # name description bursts
 	local name=$1 desc=$2 bursts=$3 stats calls row total enriched skipped failed pending distinct span p50 p99 pmax tput cpe
 	wait_drained
 	stats="$(emu_stats)"
-	calls="$(kv "$stats" requests)"
+	# Requests the stand-in got before the first delivery are not calls for any event: left out.
+	calls=$(($(kv "$stats" requests) - PRE_LOAD_CALLS))
 	row="$(q "select count(*),
 	       count(*) filter (where enrichment_status = 'enriched'),
 	       count(*) filter (where enrichment_status = 'skipped'),
@@ -333,11 +336,20 @@ measure() { # name description bursts
 	((failed == 0)) || ODD+=("$name: $failed event(s) failed: $(q "select string_agg(distinct last_error, ' / ') from events where enrichment_status = 'failed'")")
 	((skipped == 0)) || ODD+=("$name: $skipped event(s) skipped: $(q "select string_agg(distinct last_error, ' / ') from events where enrichment_status = 'skipped'")")
 	((pending == 0)) || ODD+=("$name: $pending event(s) still pending after ${DRAIN_TIMEOUT}s")
-	[[ "$api_prom" == "$calls" ]] || ODD+=("$name: the service counted $api_prom API calls, the stand-in $calls requests")
+	[[ "$api_prom" == "$((calls + PRE_LOAD_CALLS))" ]] ||
+		ODD+=("$name: the service counted $api_prom API calls, the stand-in $((calls + PRE_LOAD_CALLS)) requests")
 	[[ "$verdict" == FAIL ]] && ODD+=("$name: $calls API calls for $total events on $distinct records (target $target)")
 	local warns
 	warns="$(grep -cE ' (WARN|ERROR) ' "$BENCH_TMP/$name/service.log" || true)"
 	((warns == 0)) || ODD+=("$name: $warns WARN/ERROR line(s) in the service log, e.g. $(grep -m1 -E ' (WARN|ERROR) ' "$BENCH_TMP/$name/service.log" | cut -c1-300)")
+	result "enrichment.$name.events" "$total" count
+	result "enrichment.$name.api_calls" "$calls" count
+	result "enrichment.$name.calls_per_event" "$cpe" calls/event
+	result "enrichment.$name.verdict" "$verdict" -
+	result "enrichment.$name.enriched_per_s" "$tput" events/s
+	result "enrichment.$name.lag_p50_s" "$p50" s
+	result "enrichment.$name.lag_p99_s" "$p99" s
+	result "enrichment.$name.lag_max_s" "$pmax" s
 	ROWS+=("$(printf '| %-3s | %6s | %5s | %5s | %6s | %-16s | %-7s | %8s | %7s | %7s | %7s |' \
 		"$name" "$total" "$distinct" "$calls" "$cpe" "$target" "$verdict" "$tput" "$p50" "$p99" "$pmax")")
 }
@@ -349,10 +361,9 @@ enrichment_phase() { # name description records latency bursts load-args...
 	log "phase ($name): $desc"
 	start_emulator "$name" "$latency" "$records"
 	start_service "$name"
-	# Nothing may have reached the stand-in before the load.
-	local before
-	before="$(kv "$(emu_stats)" requests)"
-	((before == 0)) || ODD+=("$name: the stand-in had $before request(s) before the load")
+	# What reached the stand-in before the load is not for any event: measure leaves it out.
+	PRE_LOAD_CALLS="$(kv "$(emu_stats)" requests)"
+	((PRE_LOAD_CALLS == 0)) || ODD+=("$name: the stand-in had $PRE_LOAD_CALLS request(s) before the load (not counted as calls)")
 	run_load "$name" 400 --alias record.updated --warmup 0 --duration 300s "$@"
 	measure "$name" "$desc" "$bursts"
 	stop_service
@@ -397,6 +408,8 @@ c_run() { # name env...
 	echo "cpu %:    service $(kv "$LOAD_RESULT" service_cpu_pct) postgres $(kv "$LOAD_RESULT" db_cpu_pct) client $(kv "$LOAD_RESULT" client_cpu_pct) machine $(kv "$LOAD_RESULT" machine_busy_pct)"
 	echo "events:   $st"
 	echo "stand-in: $stats"
+	result "enrichment.${name/-/_}.throughput" "$(kv "$LOAD_RESULT" throughput)" deliveries/s
+	result "enrichment.${name/-/_}.p99_ms" "$(kv "$LOAD_RESULT" p99_ms)" ms
 	C_ROWS+=("$name|$(kv "$LOAD_RESULT" throughput)|$(kv "$LOAD_RESULT" p50_ms)|$(kv "$LOAD_RESULT" p99_ms)|$(kv "$LOAD_RESULT" total_non202)/$(kv "$LOAD_RESULT" total_errors)|$(kv "$stats" requests)|$(kv "$LOAD_RESULT" machine_busy_pct)")
 	local warns
 	warns="$(grep -cE ' (WARN|ERROR) ' "$SERVICE_DIR/service.log" || true)"
@@ -440,6 +453,7 @@ if ((${#C_ROWS[@]} > 0)); then
 		[[ "${C_ROWS[0]}" == c-on* ]] || local_on=1
 		IFS='|' read -r _ on_t _ on_p99 _ <<<"${C_ROWS[$local_on]}"
 		IFS='|' read -r _ off_t _ off_p99 _ <<<"${C_ROWS[$((1 - local_on))]}"
+		result enrichment.c.throughput_ratio_on_off "$(awk -v a="$on_t" -v b="$off_t" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" ratio
 		echo "ratio on/off: throughput $(awk -v a="$on_t" -v b="$off_t" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'), p99 $(awk -v a="$on_p99" -v b="$off_p99" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') (target: throughput ~1.0)"
 	fi
 fi

@@ -45,6 +45,7 @@ BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-bench.XXXXXX")"
 SERVICE_PID=""
 SERVICE_LOG="$BENCH_TMP/service.log"
 BG_PIDS=()
+MEM_SAMPLER_PID=""
 
 # Runs a command in the background with its output in a file (shown live), and waits for it
 # with `wait`, which a trapped signal interrupts, so Ctrl-C/SIGTERM cleans up at once.
@@ -99,6 +100,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	local p
 	for p in "${BG_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	[[ -n "$MEM_SAMPLER_PID" ]] && kill -TERM "$MEM_SAMPLER_PID" 2>/dev/null || true
 	stop_service
 	if (( rc != 0 )) && [[ -f "$SERVICE_LOG" ]]; then
 		log "last lines of the service log:"
@@ -245,6 +247,21 @@ run_load() { # name, warm-up seconds, args...
 dup_args=()
 (( DUPLICATES_EVERY > 0 )) && dup_args=(--duplicates-every "$DUPLICATES_EVERY")
 
+# Memory under load: every 0.5 s during (a) and (b), the service's VmRSS and its embedded
+# PostgreSQL's summed RSS and PSS (kB), into mem.samples.
+MEM_SAMPLES="$BENCH_TMP/mem.samples"
+: >"$MEM_SAMPLES"
+(
+	trap 'exit 0' TERM
+	while kill -0 "$SERVICE_PID" 2>/dev/null; do
+		pg="- -"
+		[[ -n "${DB_POSTMASTER_PID:-}" ]] && pg="$(pg_tree_kb "$DB_POSTMASTER_PID")"
+		echo "$(proc_kb "$SERVICE_PID") $pg" >>"$MEM_SAMPLES"
+		sleep 0.5
+	done
+) &
+MEM_SAMPLER_PID=$!
+
 echo "== (a) closed loop: concurrency $CONCURRENCY, ${DURATION}s (+${CLOSED_WARMUP}s warm-up)"
 run_load closed "$CLOSED_WARMUP" --concurrency "$CONCURRENCY" "${dup_args[@]}"
 echo
@@ -252,6 +269,16 @@ echo "== (b) open loop: $RATE requests/s, ${DURATION}s (+${WARMUP}s warm-up)"
 open_args=(--rate "$RATE")
 [[ -n "$OPEN_CONNECTIONS" ]] && open_args+=(--connections "$OPEN_CONNECTIONS")
 run_load open "$WARMUP" "${open_args[@]}" "${dup_args[@]}"
+echo
+kill -TERM "$MEM_SAMPLER_PID" 2>/dev/null || true
+wait "$MEM_SAMPLER_PID" 2>/dev/null || true
+MEM_SAMPLER_PID=""
+# VmHWM is the service's peak RSS since it started (start-up and both load phases).
+SVC_HWM_MB=$(( $(proc_kb "$SERVICE_PID" VmHWM) / 1024 ))
+read -r SVC_RSS_MAX_MB PG_RSS_MAX_MB PG_PSS_MAX_MB < <(awk '
+	{ if ($1 > s) s = $1; if ($2 ~ /^[0-9]+$/) { h = 1; if ($2 > r) r = $2; if ($3 > p) p = $3 } }
+	END { if (h) printf "%d %d %d\n", s / 1024, r / 1024, p / 1024; else printf "%d n/a n/a\n", s / 1024 }' "$MEM_SAMPLES")
+echo "== memory under load ($(wc -l <"$MEM_SAMPLES") samples): service VmHWM ${SVC_HWM_MB} MB, max sampled VmRSS ${SVC_RSS_MAX_MB} MB; embedded PostgreSQL max summed RSS ${PG_RSS_MAX_MB} MB, PSS ${PG_PSS_MAX_MB} MB"
 echo
 
 # value of key in the RESULT line of a run's output
@@ -405,6 +432,25 @@ row "open loop CPU % svc/pg/client/machine" "$(cpu_cell open)" "" ""
 row "service start-up s" "$STARTUP_S" "" ""
 echo
 echo "BENCH closed_tput=$C_TPUT closed_p50_ms=$(rv closed p50_ms) closed_p99_ms=$(rv closed p99_ms) closed_p999_ms=$(rv closed p999_ms) open_rate=$RATE open_tput=$O_TPUT open_p50_ms=$(rv open p50_ms) open_p99_ms=$O_P99 open_p999_ms=$(rv open p999_ms) pgbench_tps=$PGBENCH_TPS ratio=$RATIO rows_stored=$STORED acked_new=$ACKED_NEW startup_s=$STARTUP_S"
+
+# Figures for bench/suite.sh (and BENCH_RESULTS).
+result ingest.closed_throughput "$C_TPUT" deliveries/s
+result ingest.closed_p50_ms "$(rv closed p50_ms)" ms
+result ingest.closed_p99_ms "$(rv closed p99_ms)" ms
+result ingest.open_rate "$RATE" requests/s
+result ingest.open_answered_per_s "$O_TPUT" requests/s
+result ingest.open_p50_ms "$(rv open p50_ms)" ms
+result ingest.open_p99_ms "$O_P99" ms
+result ingest.open_p999_ms "$(rv open p999_ms)" ms
+result ingest.pgbench_tps "$PGBENCH_TPS" tx/s
+result ingest.ratio_to_pgbench "$RATIO" ratio
+result ingest.non202_errors "$(( $(rvn closed total_non202) + $(rvn open total_non202) + LOAD_ERRORS ))" count
+result ingest.row_check "$( ((STORED == ACKED_NEW)) && echo OK || echo MISMATCH)" -
+result ingest.machine_busy_before_pct "$BUSY_BEFORE" %
+result memory.service_vmhwm_mb "$SVC_HWM_MB" MB
+result memory.service_rss_max_mb "$SVC_RSS_MAX_MB" MB
+result memory.postgres_rss_sum_max_mb "$PG_RSS_MAX_MB" MB
+result memory.postgres_pss_sum_max_mb "$PG_PSS_MAX_MB" MB
 
 MISSED=()
 [[ "$(verdict "$C_TPUT" ">=" 3000)" == PASS ]] || MISSED+=("throughput")

@@ -48,3 +48,37 @@ free_port() {
 	done
 	die "no free TCP port found"
 }
+
+# Records one figure for bench/suite.sh: prints "RESULT <part>.<metric>=<value> unit=<unit>" and,
+# when BENCH_RESULTS names a file, appends the same line to it. The name always contains a dot,
+# which tells these lines apart from IngestLoad's own "RESULT mode=..." lines. An empty value is
+# written as n/a; spaces in a value become underscores.
+result() { # name value unit
+	local value="${2:-n/a}" line
+	line="RESULT $1=${value// /_} unit=${3:--}"
+	echo "$line"
+	if [[ -n "${BENCH_RESULTS:-}" ]]; then
+		echo "$line" >>"$BENCH_RESULTS"
+	fi
+}
+
+# Resident memory in kB of a process: VmRSS, or another /proc/<pid>/status field (VmHWM = peak).
+proc_kb() { # pid [field]
+	local v
+	v="$(awk -v f="${2:-VmRSS}:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null)" || v=0
+	echo "${v:-0}"
+}
+
+# A PostgreSQL server's memory in kB, summed over the postmaster and its children: "RSS PSS".
+# RSS counts the shared buffers once per process that touched them; PSS shares them out, so the
+# PSS sum is what the server really occupies.
+pg_tree_kb() { # postmaster-pid
+	local pid rss=0 pss=0 r p
+	for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		r="$(proc_kb "$pid")"
+		p="$(awk '$1 == "Pss:" { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)"
+		rss=$((rss + ${r:-0}))
+		pss=$((pss + ${p:-0}))
+	done
+	echo "$rss $pss"
+}

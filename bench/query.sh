@@ -3,8 +3,9 @@
 #
 #   bench/query.sh                                   # 1,000,000 events, 100,000 snapshots
 #   EVENTS=200000 SNAPSHOTS=20000 REQUESTS=500 bench/query.sh   # a quicker look
+#   JAR=target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar bench/query.sh   # no build, that jar
 #
-# Builds the jar in a copy of the work tree, starts it on a fresh embedded PostgreSQL
+# Builds the jar in a copy of the work tree (unless JAR is given), starts it on a fresh embedded PostgreSQL
 # (fixed port, an API key), loads EVENTS events and SNAPSHOTS snapshots with SQL through
 # psql, then measures p50/p90/p99 of three requests with bench/QueryLoad.java (loopback
 # only) and prints EXPLAIN (ANALYZE, BUFFERS) of the SQL behind each query API filter.
@@ -26,10 +27,12 @@ STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-240}"
 LOAD_TIMEOUT="${LOAD_TIMEOUT:-1800}"  # seconds for loading the data
 WORK="${WORK:-/tmp/querybench}"
 KEEP_TMP="${KEEP_TMP:-0}"
+JAR="${JAR:-}"                        # a built jar to run; empty: build one in a copy of the work tree
 KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 
-log() { printf '[query-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=query-bench
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 for v in EVENTS SNAPSHOTS REQUESTS MAX_SECONDS APP_PORT DB_PORT; do
 	[[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
@@ -74,11 +77,17 @@ trap 'exit 130' INT TERM
 psql_() { PGCONNECT_TIMEOUT=5 /usr/bin/psql -h localhost -p "$DB_PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # ------------------------------------------------------------------------------- build
-log "building the jar in a copy of the work tree ($WORK/src)"
-mkdir -p "$WORK/src"
-tar -C "$ROOT" --exclude=./target --exclude=./.git --exclude=./data -cf - . | tar -C "$WORK/src" -xf -
-(cd "$WORK/src" && ./mvnw -q -DskipTests package) || die "build failed"
-JAR="$(ls "$WORK"/src/target/amiqus-webhook-receiver-*.jar | grep -v plain | head -1)"
+if [[ -n "$JAR" ]]; then
+	[[ -f "$JAR" ]] || die "JAR=$JAR does not exist"
+	mkdir -p "$WORK"
+	log "running $JAR (no build)"
+else
+	log "building the jar in a copy of the work tree ($WORK/src)"
+	mkdir -p "$WORK/src"
+	tar -C "$ROOT" --exclude=./target --exclude=./.git --exclude=./data -cf - . | tar -C "$WORK/src" -xf -
+	(cd "$WORK/src" && ./mvnw -q -DskipTests package) || die "build failed"
+	JAR="$(ls "$WORK"/src/target/amiqus-webhook-receiver-*.jar | grep -v plain | head -1)"
+fi
 
 # ------------------------------------------------------------------------------- start
 log "starting the service on :$APP_PORT, embedded PostgreSQL on :$DB_PORT"
@@ -172,6 +181,8 @@ vacuum analyze snapshots;
 checkpoint;
 SQL
 log "loaded in $((SECONDS - load_started))s"
+result query.events "$EVENTS" count
+result query.load_s "$((SECONDS - load_started))" s
 psql_ -c "select count(*) as events, pg_size_pretty(pg_total_relation_size('events')) as events_size,
                  (select count(*) from snapshots) as snapshots,
                  pg_size_pretty(pg_total_relation_size('snapshots')) as snapshots_size from events"
@@ -195,8 +206,16 @@ for concurrency in $CONCURRENCIES; do
 	log "measuring: $REQUESTS requests per scenario, $concurrency worker(s), loopback"
 	echo
 	java -Xmx256m "$SCRIPT_DIR/QueryLoad.java" "$BASE" "$KEY" "$REQUESTS" "$concurrency" "$MAX_SECONDS" \
-		"$RECORD_IDS" "${cursors[@]}" || log "the load client reported failures"
+		"$RECORD_IDS" "${cursors[@]}" | tee "$WORK/queryload-$concurrency.out" || log "the load client reported failures"
 	echo
+	while read -r _ line; do
+		scenario="$(tr ' ' '\n' <<<"$line" | sed -n 's/^scenario=//p')"
+		for k in p50_ms p99_ms req_per_s failures; do
+			v="$(tr ' ' '\n' <<<"$line" | sed -n "s/^$k=//p")"
+			case "$k" in *_ms) unit=ms ;; req_per_s) unit=requests/s ;; *) unit=count ;; esac
+			result "query.c$concurrency.$scenario.$k" "$v" "$unit"
+		done
+	done < <(grep '^QUERY ' "$WORK/queryload-$concurrency.out" || true)
 	# Every run starts its workers at the same points in the middle of the stream.
 done
 # The service's own view (Spring's http.server.requests timer, all runs and warm-ups
