@@ -84,6 +84,8 @@ class RegistrarLeadership {
 	private static void unlockAndClose(Connection connection) {
 		try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?)")) {
 			unlock.setLong(1, LOCK_KEY);
+			// A connection slow enough to fail isValid must not hold the registrar up.
+			unlock.setQueryTimeout(5);
 			unlock.execute();
 		}
 		catch (SQLException ex) {
