@@ -119,6 +119,17 @@ busy_pct() { # percentage of all cores busy over $1 seconds
 		-v t1="$((b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8]))" -v i1="$((b[4] + b[5]))" \
 		'BEGIN { if (t1 > t0) printf "%.0f", 100 * (1 - (i1 - i0) / (t1 - t0)); else print "?" }'
 }
+# The same fixed work on one core, timed at the start and the end of the run. This VM's speed
+# drifts (the same build measured 1,650 and 2,550 deliveries/s an hour apart): compare this
+# figure before comparing any other with an earlier run.
+cpu_canary() {
+	local t0 t1
+	t0="$(date +%s%N)"
+	awk 'BEGIN { for (i = 0; i < 10000000; i++) s += i % 7 }'
+	t1="$(date +%s%N)"
+	awk -v ns="$((t1 - t0))" 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
+CANARY_START="$(cpu_canary)"
 COMMIT="$(git rev-parse --short HEAD)"
 git diff --quiet HEAD -- src pom.xml db bench ':!bench/results' 2>/dev/null || COMMIT="$COMMIT (with uncommitted changes)"
 DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -310,6 +321,7 @@ TOTAL_S=$((SECONDS - SUITE_T0))
 	echo "## Machine"
 	echo
 	printf -- '- %s\n' "${MACHINE[@]}"
+	echo "- CPU canary (a fixed awk loop on one core; lower is faster): ${CANARY_START} s at the start, $(cpu_canary) s at the end"
 	echo "- settings: $SETTINGS"
 	echo
 	echo "## Parts"
