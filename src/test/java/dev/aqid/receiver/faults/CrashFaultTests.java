@@ -86,7 +86,7 @@ class CrashFaultTests {
 			List<Duration> outages = new ArrayList<>();
 			for (int kill = 1; kill <= KILLS; kill++) {
 				int threshold = DELIVERIES * (kill == 1 ? 25 : 55) / 100;
-				awaitAcknowledged(sender, threshold);
+				sender.awaitAcknowledged(threshold, Duration.ofSeconds(150));
 				int exitCode = instance.destroyForcibly().waitFor();
 				// Counted once the process is gone: later acknowledgements come from a
 				// later instance.
@@ -94,7 +94,7 @@ class CrashFaultTests {
 				assertThat(exitCode).as("killed with SIGKILL").isEqualTo(KILLED_BY_SIGKILL);
 				long killedAt = System.nanoTime();
 				instance = start(port, databasePort, amiqus);
-				awaitAcknowledged(sender, acknowledgedWhenKilled.get(kill - 1) + 1);
+				sender.awaitAcknowledged(acknowledgedWhenKilled.get(kill - 1) + 1, Duration.ofSeconds(150));
 				outages.add(Duration.ofMillis((System.nanoTime() - killedAt) / 1_000_000));
 			}
 			sender.awaitDone(Duration.ofSeconds(200));
@@ -111,7 +111,7 @@ class CrashFaultTests {
 					"jdbc:postgresql://localhost:" + databasePort + "/postgres", "postgres", ""));
 			await("every stored event enriched").atMost(Duration.ofSeconds(90))
 				.pollInterval(Duration.ofMillis(500))
-				.until(() -> enriched(jdbc, sender) == DELIVERIES);
+				.until(() -> FaultDeliveries.enriched(jdbc, sender) == DELIVERIES);
 
 			FaultReport report = FaultReport.measure("kill -9 during a burst", jdbc, sender.deliveryIds(),
 					sender.acknowledged(),
@@ -137,23 +137,6 @@ class CrashFaultTests {
 		}
 		assertThat(FaultDeliveries.read(this.logs.get(1))).as("the restart found the killed instance's PostgreSQL")
 			.contains("left running on");
-	}
-
-	private static void awaitAcknowledged(RetryingSender sender, int count) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-		while (sender.acknowledgedCount() < count) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("Only " + sender.acknowledgedCount() + " acknowledged, waiting for " + count);
-			}
-			Thread.sleep(2);
-		}
-	}
-
-	private static long enriched(JdbcTemplate jdbc, RetryingSender sender) {
-		Long count = jdbc.queryForObject(
-				"select count(*) from events where delivery_id = any(?) and enrichment_status = 'enriched'", Long.class,
-				(Object) sender.deliveryIds().toArray(String[]::new));
-		return (count != null) ? count : 0;
 	}
 
 	private Process start(int port, int databasePort, AmiqusApiStandIn amiqus) throws IOException {

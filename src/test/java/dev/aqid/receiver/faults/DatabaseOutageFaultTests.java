@@ -72,7 +72,7 @@ class DatabaseOutageFaultTests {
 						(index) -> FaultDeliveries.recordUpdated(firstRecordId, index), Duration.ofMillis(200))) {
 			sender.start(Duration.ofSeconds(150));
 
-			awaitAcknowledged(sender, DELIVERIES / 4);
+			sender.awaitAcknowledged(DELIVERIES / 4, Duration.ofSeconds(120));
 			this.database.close();
 			int acknowledgedWhenDown = sender.acknowledgedCount();
 			long downAt = System.nanoTime();
@@ -99,7 +99,7 @@ class DatabaseOutageFaultTests {
 			JdbcTemplate jdbc = receiver.context().getBean(JdbcTemplate.class);
 			await("every stored event enriched").atMost(Duration.ofSeconds(90))
 				.pollInterval(Duration.ofMillis(500))
-				.until(() -> enriched(jdbc, sender) == DELIVERIES);
+				.until(() -> FaultDeliveries.enriched(jdbc, sender) == DELIVERIES);
 
 			FaultReport report = FaultReport.measure("database outage mid-burst", jdbc, sender.deliveryIds(),
 					sender.acknowledged(),
@@ -115,23 +115,6 @@ class DatabaseOutageFaultTests {
 			assertThat(amiqus.unauthorized()).isZero();
 		}
 		assertThat(FaultDeliveries.leaks(output.getAll(), API_TOKEN)).as("leaked into the log").isEmpty();
-	}
-
-	private static void awaitAcknowledged(RetryingSender sender, int count) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-		while (sender.acknowledgedCount() < count) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("Only " + sender.acknowledgedCount() + " acknowledged, waiting for " + count);
-			}
-			Thread.sleep(2);
-		}
-	}
-
-	private static long enriched(JdbcTemplate jdbc, RetryingSender sender) {
-		Long count = jdbc.queryForObject(
-				"select count(*) from events where delivery_id = any(?) and enrichment_status = 'enriched'", Long.class,
-				(Object) sender.deliveryIds().toArray(String[]::new));
-		return (count != null) ? count : 0;
 	}
 
 	private EmbeddedPostgres startDatabase(int port) throws IOException {

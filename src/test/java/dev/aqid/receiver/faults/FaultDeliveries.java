@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.aqid.receiver.support.RetryingSender;
 import dev.aqid.receiver.support.WebhookClient;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * What the fault tests send and look for: bodies that each name their own record (so
@@ -33,6 +36,14 @@ final class FaultDeliveries {
 				"data":{"record":{"id":%d,"type":"client","show":"https://id.amiqus.co/api/v2/records/%d"},\
 				"client":{"id":%d},"case":null,"note":"%s"}}"""
 			.formatted(recordId, recordId, recordId + 1_000_000, BODY_MARKER);
+	}
+
+	/** How many of the sender's deliveries are stored and enriched. */
+	static long enriched(JdbcTemplate jdbc, RetryingSender sender) {
+		Long count = jdbc.queryForObject(
+				"select count(*) from events where delivery_id = any(?) and enrichment_status = 'enriched'", Long.class,
+				(Object) sender.deliveryIds().toArray(String[]::new));
+		return (count != null) ? count : 0;
 	}
 
 	/** Waits until the service on {@code port} says it is ready, or fails. */

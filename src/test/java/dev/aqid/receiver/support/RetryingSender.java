@@ -85,6 +85,17 @@ public final class RetryingSender implements AutoCloseable {
 		return this;
 	}
 
+	/** Waits until at least {@code count} deliveries were acknowledged, or fails. */
+	public void awaitAcknowledged(int count, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (acknowledgedCount() < count) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("Only " + acknowledgedCount() + " acknowledged, waiting for " + count);
+			}
+			Thread.sleep(2);
+		}
+	}
+
 	private void deliverUntilAcknowledged(int index) {
 		String deliveryId = this.deliveryIds.get(index);
 		byte[] body = this.bodies.apply(index).getBytes(StandardCharsets.UTF_8);
