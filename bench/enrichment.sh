@@ -126,14 +126,11 @@ cleanup() {
 	fi
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+exit_through cleanup
 
 # --------------------------------------------------------------------------- prerequisites
 cd "$ROOT"
-command -v java >/dev/null || die "java not found"
-command -v curl >/dev/null || die "curl not found"
+require_commands java curl
 command -v psql >/dev/null || die "psql not found (apt-get install postgresql-client)"
 build_jar_if_missing
 compile_load_generator

@@ -113,14 +113,11 @@ cleanup() {
 	fi
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+exit_through cleanup
 
 # --------------------------------------------------------------------------- prerequisites
 cd "$ROOT"
-command -v java >/dev/null || die "java not found"
-command -v curl >/dev/null || die "curl not found"
+require_commands java curl
 
 if ! command -v pgbench >/dev/null || ! command -v psql >/dev/null; then
 	log "pgbench/psql missing: installing postgresql-client with apt-get"

@@ -88,3 +88,18 @@ pg_tree_kb() { # postmaster-pid
 		"${files[@]}" 2>/dev/null </dev/null)" || true
 	echo "${out:-0 0}"
 }
+
+# Runs the named clean-up function on exit; Ctrl-C and SIGTERM exit (130, 143) through it too.
+exit_through() { # function
+	trap "$1" EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# Dies unless every named command is on the PATH.
+require_commands() { # command...
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || die "$c not found"
+	done
+}

@@ -71,8 +71,7 @@ cleanup() {
 	fi
 	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+exit_through cleanup
 
 psql_() { PGCONNECT_TIMEOUT=5 /usr/bin/psql -h localhost -p "$DB_PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 

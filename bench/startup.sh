@@ -74,13 +74,10 @@ cleanup() {
 	fi
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+exit_through cleanup
 
 cd "$ROOT"
-command -v java >/dev/null || die "java not found"
-command -v curl >/dev/null || die "curl not found"
+require_commands java curl
 build_jar_if_missing
 
 # Starts the service on DATA_DIR and waits for readiness; sets READY_S, SPRING_S and RSS_MB.

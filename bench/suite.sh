@@ -77,13 +77,10 @@ cleanup() {
 	rm -rf "$BENCH_TMP"
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+exit_through cleanup
 
 cd "$ROOT"
-command -v java >/dev/null || die "java not found"
-command -v git >/dev/null || die "git not found"
+require_commands java git
 SUITE_T0=$SECONDS
 
 # --------------------------------------------------------------------------- previous results
