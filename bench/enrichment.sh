@@ -70,35 +70,12 @@ LOAD_PID=""
 
 stop_service() {
 	if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-		local t0 waited=0
-		t0=$(date +%s.%N)
-		kill -TERM "$SERVICE_PID" 2>/dev/null || true
-		while kill -0 "$SERVICE_PID" 2>/dev/null && ((waited < STOP_TIMEOUT * 10)); do
-			sleep 0.1
-			waited=$((waited + 1))
-		done
-		if kill -0 "$SERVICE_PID" 2>/dev/null; then
-			log "service did not stop within ${STOP_TIMEOUT}s: SIGKILL"
-			kill -KILL "$SERVICE_PID" 2>/dev/null || true
-		fi
-		wait "$SERVICE_PID" 2>/dev/null || true
-		LAST_STOP_S="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+		terminate_service "$SERVICE_PID" "$STOP_TIMEOUT"
+		LAST_STOP_S="$STOPPED_AFTER_S"
 		log "service stopped after ${LAST_STOP_S}s"
 	fi
 	SERVICE_PID=""
-	# An embedded PostgreSQL left behind (service killed) is stopped through its pid file.
-	local pidfile pid
-	if [[ -n "$SERVICE_DIR" ]]; then
-		while IFS= read -r pidfile; do
-			pid="$(head -n1 "$pidfile" 2>/dev/null || true)"
-			if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
-				log "stopping leftover embedded PostgreSQL (pid $pid)"
-				kill -INT "$pid" 2>/dev/null || true
-				for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-				kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-			fi
-		done < <(find "$SERVICE_DIR" -name postmaster.pid 2>/dev/null)
-	fi
+	stop_leftover_postgres "$SERVICE_DIR"
 }
 
 stop_emulator() {
@@ -240,15 +217,6 @@ wait_drained() {
 }
 
 # --------------------------------------------------------------------------- machine facts
-busy_pct() { # percentage of all cores busy over $1 seconds
-	local a b
-	read -ra a < <(head -n1 /proc/stat)
-	sleep "$1"
-	read -ra b < <(head -n1 /proc/stat)
-	awk -v t0="$((a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8]))" -v i0="$((a[4] + a[5]))" \
-		-v t1="$((b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8]))" -v i1="$((b[4] + b[5]))" \
-		'BEGIN { if (t1 > t0) printf "%.0f", 100 * (1 - (i1 - i0) / (t1 - t0)); else print "?" }'
-}
 echo "== machine"
 echo "nproc:        $(nproc)"
 echo "cpu:          $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"

@@ -68,31 +68,11 @@ run_bg() { # outfile command...
 stop_service() {
 	if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
 		log "stopping the service (pid $SERVICE_PID, SIGTERM)"
-		kill -TERM "$SERVICE_PID" 2>/dev/null || true
-		local waited=0
-		while kill -0 "$SERVICE_PID" 2>/dev/null && (( waited < STOP_TIMEOUT * 10 )); do
-			sleep 0.1
-			waited=$((waited + 1))
-		done
-		if kill -0 "$SERVICE_PID" 2>/dev/null; then
-			log "service did not stop within ${STOP_TIMEOUT}s: SIGKILL"
-			kill -KILL "$SERVICE_PID" 2>/dev/null || true
-		fi
-		wait "$SERVICE_PID" 2>/dev/null || true
-		log "service stopped after $((waited / 10)).$((waited % 10))s"
+		terminate_service "$SERVICE_PID" "$STOP_TIMEOUT"
+		log "service stopped after ${STOPPED_AFTER_S}s"
 	fi
 	SERVICE_PID=""
-	# An embedded PostgreSQL left behind (service killed) is stopped through its pid file.
-	local pidfile pid
-	while IFS= read -r pidfile; do
-		pid="$(head -n1 "$pidfile" 2>/dev/null || true)"
-		if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
-			log "stopping leftover embedded PostgreSQL (pid $pid)"
-			kill -INT "$pid" 2>/dev/null || true
-			for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-			kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-		fi
-	done < <(find "$BENCH_TMP" -name postmaster.pid 2>/dev/null)
+	stop_leftover_postgres "$BENCH_TMP"
 }
 
 cleanup() {

@@ -103,3 +103,48 @@ require_commands() { # command...
 		command -v "$c" >/dev/null || die "$c not found"
 	done
 }
+
+# Percentage of all cores busy over $1 seconds, from /proc/stat.
+busy_pct() {
+	local a b
+	read -ra a < <(head -n1 /proc/stat)
+	sleep "$1"
+	read -ra b < <(head -n1 /proc/stat)
+	awk -v t0="$((a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8]))" -v i0="$((a[4] + a[5]))" \
+		-v t1="$((b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8]))" -v i1="$((b[4] + b[5]))" \
+		'BEGIN { if (t1 > t0) printf "%.0f", 100 * (1 - (i1 - i0) / (t1 - t0)); else print "?" }'
+}
+
+# Stops a service this script started: SIGTERM, up to $2 seconds' grace, then SIGKILL. Sets
+# STOPPED_AFTER_S to the seconds that took.
+terminate_service() { # pid grace-seconds
+	local pid="$1" t0 waited=0
+	t0="$(date +%s%N)"
+	kill -TERM "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null && ((waited < $2 * 10)); do
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "service did not stop within ${2}s: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+	STOPPED_AFTER_S="$(awk -v ns="$(($(date +%s%N) - t0))" 'BEGIN { printf "%.1f", ns / 1e9 }')"
+}
+
+# Stops every embedded PostgreSQL whose data dir lies below $1 and that a killed service left
+# running, through its postmaster.pid.
+stop_leftover_postgres() { # dir
+	local pidfile pid
+	[[ -n "$1" && -d "$1" ]] || return 0
+	while IFS= read -r pidfile; do
+		pid="$(head -n1 "$pidfile" 2>/dev/null || true)"
+		if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+			log "stopping leftover embedded PostgreSQL (pid $pid)"
+			kill -INT "$pid" 2>/dev/null || true
+			for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+			kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+		fi
+	done < <(find "$1" -name postmaster.pid 2>/dev/null)
+}

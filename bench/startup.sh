@@ -36,30 +36,10 @@ DATA_DIR=""
 
 stop_service() {
 	if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-		kill -TERM "$SERVICE_PID" 2>/dev/null || true
-		local waited=0
-		while kill -0 "$SERVICE_PID" 2>/dev/null && ((waited < STOP_TIMEOUT * 10)); do
-			sleep 0.1
-			waited=$((waited + 1))
-		done
-		if kill -0 "$SERVICE_PID" 2>/dev/null; then
-			log "service did not stop within ${STOP_TIMEOUT}s: SIGKILL"
-			kill -KILL "$SERVICE_PID" 2>/dev/null || true
-		fi
-		wait "$SERVICE_PID" 2>/dev/null || true
+		terminate_service "$SERVICE_PID" "$STOP_TIMEOUT"
 	fi
 	SERVICE_PID=""
-	# An embedded PostgreSQL left behind (service killed) is stopped through its pid file.
-	local pidfile="$DATA_DIR/pg/postmaster.pid" pid
-	if [[ -n "$DATA_DIR" && -f "$pidfile" ]]; then
-		pid="$(head -n1 "$pidfile" 2>/dev/null || true)"
-		if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
-			log "stopping leftover embedded PostgreSQL (pid $pid)"
-			kill -INT "$pid" 2>/dev/null || true
-			for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-			kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-		fi
-	fi
+	stop_leftover_postgres "$DATA_DIR"
 }
 
 cleanup() {

@@ -107,15 +107,6 @@ done < <(sed -n 's/^RESULT \([^ =]*\)=\([^ ]*\) .*/\1=\2/p' "$PREV_FILE")
 log "previous results: $PREV_FROM (${#PREV[@]} figures)"
 
 # --------------------------------------------------------------------------- machine facts
-busy_pct() { # percentage of all cores busy over $1 seconds
-	local a b
-	read -ra a < <(head -n1 /proc/stat)
-	sleep "$1"
-	read -ra b < <(head -n1 /proc/stat)
-	awk -v t0="$((a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8]))" -v i0="$((a[4] + a[5]))" \
-		-v t1="$((b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] + b[8]))" -v i1="$((b[4] + b[5]))" \
-		'BEGIN { if (t1 > t0) printf "%.0f", 100 * (1 - (i1 - i0) / (t1 - t0)); else print "?" }'
-}
 # The same fixed work on one core, timed at the start and the end of the run. This VM's speed
 # drifts (the same build measured 1,650 and 2,550 deliveries/s an hour apart): compare this
 # figure before comparing any other with an earlier run.
