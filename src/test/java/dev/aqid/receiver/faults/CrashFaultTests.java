@@ -155,8 +155,8 @@ class CrashFaultTests {
 		command.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
 		command.add("--amiqus.api.url=" + amiqus.url());
 		command.add("--amiqus.api.token=" + API_TOKEN);
-		// A crashed instance's claims come back after the lease; the default (5m) is
-		// longer than this test.
+		// A crashed instance's claims come back after the lease: a short one keeps the
+		// test short.
 		command.add("--amiqus.enrichment.lease=15s");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		this.instances.add(process);

@@ -3,15 +3,14 @@ package dev.aqid.receiver.faults;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 
+import dev.aqid.receiver.support.ExternalPostgres;
 import dev.aqid.receiver.support.FaultReport;
-import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RetryingSender;
 import dev.aqid.receiver.support.RunningReceiver;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,31 +42,31 @@ class DatabaseOutageFaultTests {
 	@TempDir
 	Path databaseDir;
 
-	private EmbeddedPostgres database;
+	private ExternalPostgres database;
 
 	@AfterEach
 	void stopDatabase() throws IOException {
 		if (this.database != null) {
-			this.database.close();
+			this.database.stop();
 		}
 	}
 
 	@Test
 	@Timeout(value = 5, unit = TimeUnit.MINUTES)
 	void answersOnly202Or503AndLosesNothingWhenTheDatabaseGoesAwayMidBurst(CapturedOutput output) throws Exception {
-		int databasePort = FreePort.find();
-		this.database = startDatabase(databasePort);
+		this.database = ExternalPostgres.start(this.databaseDir.resolve("pg"));
 		long firstRecordId = 3_000_000 + (System.nanoTime() % 1_000_000) * 1000;
 		try (AmiqusApiStandIn amiqus = new AmiqusApiStandIn(API_TOKEN);
 				RunningReceiver receiver = RunningReceiver
-					.start(List.of("spring.datasource.url=jdbc:postgresql://localhost:" + databasePort + "/postgres",
-							"spring.datasource.username=postgres",
-							"receiver.data-dir=" + this.databaseDir.resolve("unused"), "amiqus.api.url=" + amiqus.url(),
-							"amiqus.api.token=" + API_TOKEN,
-							// Events a worker had claimed when the database went away
-							// come back
-							// after the lease; the default (5m) is longer than this test.
-							"amiqus.enrichment.lease=15s"));
+					.start(Stream.concat(this.database.serviceProperties().stream(),
+							Stream.of("receiver.data-dir=" + this.databaseDir.resolve("unused"),
+									"amiqus.api.url=" + amiqus.url(), "amiqus.api.token=" + API_TOKEN,
+									// Events a worker had claimed when the database went
+									// away come
+									// back after the lease: a short one keeps the test
+									// short.
+									"amiqus.enrichment.lease=15s"))
+						.toList());
 				RetryingSender sender = new RetryingSender(receiver.port(), DELIVERIES, 16,
 						(index) -> FaultDeliveries.recordUpdated(firstRecordId, index), Duration.ofMillis(200))) {
 			sender.start(Duration.ofSeconds(150));
@@ -82,7 +81,7 @@ class DatabaseOutageFaultTests {
 			await("a 503 while the database is down").atMost(Duration.ofSeconds(15))
 				.pollInterval(Duration.ofMillis(20))
 				.until(() -> sender.answersByStatus().getOrDefault(503, 0L) > 0);
-			this.database = startDatabase(databasePort);
+			this.database.startAgain();
 			Duration outage = Duration.ofMillis((System.nanoTime() - downAt) / 1_000_000);
 			int acknowledgedWhenBack = sender.acknowledgedCount();
 			sender.awaitDone(Duration.ofSeconds(160));
@@ -115,15 +114,6 @@ class DatabaseOutageFaultTests {
 			assertThat(amiqus.unauthorized()).isZero();
 		}
 		assertThat(FaultDeliveries.leaks(output.getAll(), API_TOKEN)).as("leaked into the log").isEmpty();
-	}
-
-	private EmbeddedPostgres startDatabase(int port) throws IOException {
-		return EmbeddedPostgres.builder()
-			.setDataDirectory(this.databaseDir.resolve("pg"))
-			.setCleanDataDirectory(false)
-			.setPort(port)
-			.setPGStartupWait(Duration.ofSeconds(60))
-			.start();
 	}
 
 }

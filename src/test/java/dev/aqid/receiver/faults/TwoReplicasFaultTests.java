@@ -1,6 +1,5 @@
 package dev.aqid.receiver.faults;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,13 +11,13 @@ import java.util.stream.Collectors;
 import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.emulator.ApiRequest;
 import dev.aqid.receiver.support.ApiClient;
+import dev.aqid.receiver.support.ExternalPostgres;
 import dev.aqid.receiver.support.FaultReport;
 import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RetryingSender;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,25 +51,18 @@ class TwoReplicasFaultTests {
 	@Test
 	void oneLeaderAndEveryEventEnrichedExactlyOnce(CapturedOutput output) throws Exception {
 		long started = System.nanoTime();
-		int databasePort = FreePort.find();
-		try (EmbeddedPostgres database = EmbeddedPostgres.builder()
-			.setDataDirectory(this.databaseDir.resolve("pg"))
-			.setCleanDataDirectory(true)
-			.setPort(databasePort)
-			.setPGStartupWait(Duration.ofSeconds(60))
-			.start(); AmiqusEmulator amiqus = AmiqusEmulator.start(0)) {
+		try (ExternalPostgres database = ExternalPostgres.start(this.databaseDir.resolve("pg"));
+				AmiqusEmulator amiqus = AmiqusEmulator.start(0)) {
 			for (int i = 0; i < 2 * DELIVERIES_PER_REPLICA; i++) {
 				amiqus.putRecord(FIRST_RECORD + i, "{\"object\":\"record\",\"id\":" + (FIRST_RECORD + i) + "}");
 			}
 			// A little latency, so that both replicas' fetches overlap.
 			amiqus.setLatency(Duration.ofMillis(5));
-			List<String> properties = List.of(
-					"spring.datasource.url=jdbc:postgresql://localhost:" + databasePort + "/postgres",
-					"spring.datasource.username=postgres", "amiqus.api.url=" + amiqus.baseUrl(),
-					"amiqus.api.token=two-replicas-token", "amiqus.registrar.url=" + PUBLIC_URL,
-					"amiqus.registrar.interval=2s", "receiver.api.keys=" + ApiClient.KEY,
-					"amiqus.enrichment.poll-interval=50ms", "amiqus.enrichment.batch-size=10",
-					"amiqus.enrichment.settle-delay=200ms");
+			List<String> properties = new ArrayList<>(database.serviceProperties());
+			properties.addAll(List.of("amiqus.api.url=" + amiqus.baseUrl(), "amiqus.api.token=two-replicas-token",
+					"amiqus.registrar.url=" + PUBLIC_URL, "amiqus.registrar.interval=2s",
+					"receiver.api.keys=" + ApiClient.KEY, "amiqus.enrichment.poll-interval=50ms",
+					"amiqus.enrichment.batch-size=10", "amiqus.enrichment.settle-delay=200ms"));
 			try (RunningReceiver first = RunningReceiver.start(properties);
 					RunningReceiver second = RunningReceiver.start(properties)) {
 				long running = System.nanoTime();

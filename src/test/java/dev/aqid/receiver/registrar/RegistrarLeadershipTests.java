@@ -4,15 +4,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.aqid.receiver.support.FreePort;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.aqid.receiver.support.ExternalPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,13 +34,9 @@ class RegistrarLeadershipTests {
 	 */
 	@Test
 	void releasesTheLockWhenTheConnectionHoldingItLooksBroken() throws Exception {
-		int port = FreePort.find();
-		try (EmbeddedPostgres database = EmbeddedPostgres.builder()
-			.setDataDirectory(this.databaseDir)
-			.setCleanDataDirectory(true)
-			.setPort(port)
-			.setPGStartupWait(Duration.ofSeconds(60))
-			.start(); HikariDataSource firstPool = pool(port); HikariDataSource secondPool = pool(port)) {
+		try (ExternalPostgres database = ExternalPostgres.start(this.databaseDir);
+				HikariDataSource firstPool = pool(database);
+				HikariDataSource secondPool = pool(database)) {
 			AtomicBoolean looksBroken = new AtomicBoolean();
 			RegistrarLeadership first = new RegistrarLeadership(new FailingValidity(firstPool, looksBroken));
 			RegistrarLeadership second = new RegistrarLeadership(secondPool);
@@ -59,9 +53,9 @@ class RegistrarLeadershipTests {
 		}
 	}
 
-	private static HikariDataSource pool(int port) {
+	private static HikariDataSource pool(ExternalPostgres database) {
 		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl("jdbc:postgresql://localhost:" + port + "/postgres");
+		config.setJdbcUrl(database.jdbcUrl());
 		config.setUsername("postgres");
 		config.setMaximumPoolSize(3);
 		return new HikariDataSource(config);

@@ -3,14 +3,14 @@ package dev.aqid.receiver.system;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.aqid.receiver.support.FreePort;
+import dev.aqid.receiver.support.ExternalPostgres;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
 import dev.aqid.receiver.support.WebhookClient.Answer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class ExternalDatabaseTests {
 	@TempDir
 	Path databaseDir;
 
-	private EmbeddedPostgres database;
+	private ExternalPostgres database;
 
 	@AfterEach
 	void stopDatabase() throws IOException {
@@ -38,17 +38,16 @@ class ExternalDatabaseTests {
 
 	@Test
 	void usesTheConfiguredDatabaseAndAnswers503WhileItIsDown() throws Exception {
-		int port = FreePort.find();
-		this.database = startDatabase(port);
-		try (RunningReceiver receiver = RunningReceiver.start(List.of(
-				"spring.datasource.url=jdbc:postgresql://localhost:" + port + "/postgres",
-				"spring.datasource.username=postgres", "receiver.data-dir=" + this.databaseDir.resolve("unused")))) {
+		this.database = ExternalPostgres.start(this.databaseDir.resolve("pg"));
+		List<String> properties = new ArrayList<>(this.database.serviceProperties());
+		properties.add("receiver.data-dir=" + this.databaseDir.resolve("unused"));
+		try (RunningReceiver receiver = RunningReceiver.start(properties)) {
 			assertThat(receiver.context().getBeansOfType(EmbeddedPostgresServer.class)).isEmpty();
 			assertThat(this.databaseDir.resolve("unused")).doesNotExist();
 			WebhookClient client = receiver.client();
 			assertThat(client.deliver(WebhookClient.recordEvent("record.created", 1, 2), null).status()).isEqualTo(202);
 
-			this.database.close();
+			this.database.stop();
 			String deliveryId = UUID.randomUUID().toString();
 			String body = WebhookClient.recordEvent("record.finished", 3, 4);
 			long started = System.nanoTime();
@@ -59,20 +58,11 @@ class ExternalDatabaseTests {
 			assertThat(duringOutage.contentType()).isEqualTo("application/problem+json");
 			assertThat(answeredIn).as("inside Amiqus's 5 s limit").isLessThan(Duration.ofSeconds(5));
 
-			this.database = startDatabase(port);
+			this.database.startAgain();
 			Answer afterRecovery = awaitStatus(client, body, deliveryId, 202);
 
 			assertThat(afterRecovery.duplicate()).as("the 503 stored nothing").isFalse();
 		}
-	}
-
-	private EmbeddedPostgres startDatabase(int port) throws IOException {
-		return EmbeddedPostgres.builder()
-			.setDataDirectory(this.databaseDir.resolve("pg"))
-			.setCleanDataDirectory(false)
-			.setPort(port)
-			.setPGStartupWait(Duration.ofSeconds(60))
-			.start();
 	}
 
 	private static Answer awaitStatus(WebhookClient client, String body, String deliveryId, int status)
