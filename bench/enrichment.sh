@@ -94,13 +94,7 @@ cleanup() {
 	[[ -n "$LOAD_PID" ]] && kill -TERM "$LOAD_PID" 2>/dev/null || true
 	stop_service
 	stop_emulator
-	if [[ "$KEEP_TMP" == 1 || $rc -ne 0 ]]; then
-		log "kept $BENCH_TMP (logs)"
-		# the databases are big and useless once stopped
-		find "$BENCH_TMP" -maxdepth 2 -type d -name data -exec rm -rf {} + 2>/dev/null || true
-	else
-		rm -rf "$BENCH_TMP"
-	fi
+	dispose_bench_tmp "$rc"
 	exit "$rc"
 }
 exit_through cleanup

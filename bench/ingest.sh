@@ -86,11 +86,7 @@ cleanup() {
 		log "last lines of the service log:"
 		tail -n 40 "$SERVICE_LOG" >&2 || true
 	fi
-	if [[ "$KEEP_TMP" == 1 ]]; then
-		log "kept $BENCH_TMP"
-	else
-		rm -rf "$BENCH_TMP"
-	fi
+	dispose_bench_tmp "$rc"
 	exit "$rc"
 }
 exit_through cleanup

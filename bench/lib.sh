@@ -148,3 +148,16 @@ stop_leftover_postgres() { # dir
 		fi
 	done < <(find "$1" -name postmaster.pid 2>/dev/null)
 }
+
+# After a run: KEEP_TMP=1 keeps all of BENCH_TMP; a failed run ($1, the exit status, not 0) keeps
+# its logs but not the databases, which are big and useless once stopped; otherwise it goes.
+dispose_bench_tmp() { # exit-status
+	if [[ "${KEEP_TMP:-0}" == 1 ]]; then
+		log "kept $BENCH_TMP"
+	elif [[ "$1" -ne 0 ]]; then
+		find "$BENCH_TMP" -mindepth 1 -maxdepth 2 -type d -name data -prune -exec rm -rf {} + 2>/dev/null || true
+		log "kept $BENCH_TMP (logs)"
+	else
+		rm -rf "$BENCH_TMP"
+	fi
+}

@@ -23,7 +23,7 @@ POLL="${POLL:-0.1}"                       # seconds between readiness polls
 JAR="${JAR:-$ROOT/target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar}"
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:-}"
 LOAD_JAVA_OPTS=""                         # unused here; lib.sh expects it
-KEEP_TMP="${KEEP_TMP:-0}"
+KEEP_TMP="${KEEP_TMP:-0}" # 1: keep logs and data dirs (a failed run keeps its logs)
 
 BENCH_NAME=startup-bench
 # shellcheck source=bench/lib.sh
@@ -46,12 +46,7 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	stop_service
-	if [[ "$KEEP_TMP" == 1 || $rc -ne 0 ]]; then
-		log "kept $BENCH_TMP (logs)"
-		find "$BENCH_TMP" -mindepth 2 -maxdepth 2 -type d -name data -exec rm -rf {} + 2>/dev/null || true
-	else
-		rm -rf "$BENCH_TMP"
-	fi
+	dispose_bench_tmp "$rc"
 	exit "$rc"
 }
 exit_through cleanup
