@@ -46,6 +46,12 @@ public class DeliveryIngestion {
 				this.parser.parse(delivery.body()));
 		StoredEvent stored = this.metrics.storeTimer().record(() -> storeOrExplain(row, delivery.source()));
 		this.metrics.stored(stored, delivery.source());
+		if (stored.replayedBody()) {
+			log.info(
+					"A {} delivery repeats the body of event {} under another delivery id: answered as its duplicate "
+							+ "(a captured delivery sent again, or Amiqus resending under a new id)",
+					delivery.source().name().toLowerCase(java.util.Locale.ROOT), stored.eventId());
+		}
 		if (log.isDebugEnabled()) {
 			log.debug("Stored delivery {} as event {} (duplicate: {}, alias: {})", deliveryId, stored.eventId(),
 					stored.duplicate(), row.content().alias());

@@ -26,29 +26,62 @@ import org.springframework.stereotype.Repository;
 class EventStore {
 
 	/**
-	 * One statement for any number of rows: one commit and one WAL flush per batch.
+	 * One statement for any number of rows: one commit and one WAL flush per batch. It
+	 * first claims each body's replay guard (a body stored within the replay window is a
+	 * duplicate whatever its delivery id; a guard older than the window is taken over),
+	 * then inserts the rows whose guard it claimed. Both go through unique constraints,
+	 * so concurrent copies collapse into one row whichever key they share.
 	 */
 	private static final String INSERT_MANY = """
+			with t as (
+			    select * from unnest(?::text[], ?::text[], ?::bytea[], ?::int[], ?::text[], ?::text[], ?::bytea[],
+			                         ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::text[], ?::int8[],
+			                         ?::text[], ?::int8[], ?::int8[]) with ordinality
+			           as t(k, d, s, a, src, ct, b, p, al, ta, wu, ri, rt, ci, fr, cs, oi, ord)),
+			guarded as (
+			    insert into replay_guards as g (body_sha256, dedupe_key)
+			    select distinct on (s) s, k from t order by s, ord
+			    on conflict (body_sha256) do update set dedupe_key = excluded.dedupe_key, guarded_at = now()
+			     where g.guarded_at < now() - make_interval(secs => ?)
+			    returning body_sha256, dedupe_key)
 			insert into events (dedupe_key, delivery_id, body_sha256, attempt, source, content_type, raw_body,
 			    payload, alias, triggered_at, webhook_uuid, record_id, record_type, client_id, form_reference,
 			    case_id, organisation_id)
 			select k, d, s, a, src, ct, b, cast(p as jsonb), al, cast(ta as timestamptz), wu, ri, rt, ci, fr, cs, oi
-			  from unnest(?::text[], ?::text[], ?::bytea[], ?::int[], ?::text[], ?::text[], ?::bytea[], ?::text[],
-			              ?::text[], ?::text[], ?::text[], ?::int8[], ?::text[], ?::int8[], ?::text[], ?::int8[],
-			              ?::int8[])
-			       as t(k, d, s, a, src, ct, b, p, al, ta, wu, ri, rt, ci, fr, cs, oi)
+			  from t join guarded on guarded.body_sha256 = t.s and guarded.dedupe_key = t.k
+			 order by ord
 			on conflict (dedupe_key) do nothing
 			returning dedupe_key, id""";
 
-	private static final String FIND_BY_DEDUPE_KEYS = "select dedupe_key, id from events where dedupe_key = any(?)";
+	/**
+	 * The event each row is a duplicate of: by its dedupe key, else by its body's guard.
+	 */
+	private static final String FIND_DUPLICATES = """
+			select t.k,
+			       (select e.id from events e where e.dedupe_key = t.k) as by_key,
+			       (select e.id from replay_guards g join events e on e.dedupe_key = g.dedupe_key
+			         where g.body_sha256 = t.s) as by_body
+			  from unnest(?::text[], ?::bytea[]) as t(k, s)""";
+
+	/**
+	 * A guard whose event is gone (erased or past retention) guards nothing: the body may
+	 * be stored again.
+	 */
+	private static final String DROP_ORPHANED_GUARD = """
+			delete from replay_guards g
+			 where g.body_sha256 = ?
+			   and not exists (select 1 from events e where e.dedupe_key = g.dedupe_key)""";
 
 	private static final int MAX_ROUNDS = 3;
 
 	private final JdbcTemplate jdbc;
 
+	private final long replayWindowSeconds;
+
 	EventStore(DataSource dataSource, IngestProperties properties) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.jdbc.setQueryTimeout((int) Math.max(1, properties.storeTimeout().toSeconds()));
+		this.replayWindowSeconds = properties.replayWindow().toSeconds();
 	}
 
 	/**
@@ -62,8 +95,9 @@ class EventStore {
 			if (event != null) {
 				return event;
 			}
-			// The conflicting row was deleted (retention) between insert and look-up:
-			// again.
+			// The conflicting row was deleted (retention, erasure) between insert and
+			// look-up, or the body's guard outlived its event: again.
+			this.jdbc.update(DROP_ORPHANED_GUARD, (Object) row.bodySha256());
 		}
 		throw new IllegalStateException("Could neither insert nor find the event for one delivery");
 	}
@@ -81,6 +115,7 @@ class EventStore {
 			try (PreparedStatement ps = con.prepareStatement(INSERT_MANY)) {
 				ps.setQueryTimeout(this.jdbc.getQueryTimeout());
 				bindAll(con, ps, rows);
+				ps.setLong(18, this.replayWindowSeconds);
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
 						stored.put(rs.getString(1), new StoredEvent(rs.getLong(2), false));
@@ -89,19 +124,25 @@ class EventStore {
 			}
 			return null;
 		});
-		List<String> missing = rows.stream()
-			.map(EventRow::dedupeKey)
-			.filter((key) -> !stored.containsKey(key))
-			.distinct()
-			.toList();
+		List<EventRow> missing = rows.stream().filter((row) -> !stored.containsKey(row.dedupeKey())).toList();
 		if (!missing.isEmpty()) {
 			this.jdbc.execute((Connection con) -> {
-				try (PreparedStatement ps = con.prepareStatement(FIND_BY_DEDUPE_KEYS)) {
+				try (PreparedStatement ps = con.prepareStatement(FIND_DUPLICATES)) {
 					ps.setQueryTimeout(this.jdbc.getQueryTimeout());
-					ps.setArray(1, con.createArrayOf("text", missing.toArray()));
+					ps.setArray(1, con.createArrayOf("text",
+							missing.stream().map(EventRow::dedupeKey).toArray(String[]::new)));
+					ps.setArray(2, con.createArrayOf("bytea",
+							missing.stream().map(EventRow::bodySha256).toArray(byte[][]::new)));
 					try (ResultSet rs = ps.executeQuery()) {
 						while (rs.next()) {
-							stored.put(rs.getString(1), new StoredEvent(rs.getLong(2), true));
+							long byKey = rs.getLong(2);
+							boolean foundByKey = !rs.wasNull();
+							long byBody = rs.getLong(3);
+							boolean foundByBody = !rs.wasNull();
+							if (foundByKey || foundByBody) {
+								stored.putIfAbsent(rs.getString(1),
+										new StoredEvent(foundByKey ? byKey : byBody, true, !foundByKey));
+							}
 						}
 					}
 				}

@@ -129,7 +129,8 @@ class GroupCommitWriter implements SmartLifecycle {
 		for (Pending pending : batch) {
 			StoredEvent event = stored.get(pending.row().dedupeKey());
 			if (event == null) {
-				// Its row was deleted between the insert and the look-up (retention).
+				// Its row was deleted between the insert and the look-up (retention), or
+				// its body's guard outlived its event.
 				writeAlone(pending);
 			}
 			else if (!event.duplicate() && answeredAsNew.add(pending.row().dedupeKey())) {
@@ -137,7 +138,7 @@ class GroupCommitWriter implements SmartLifecycle {
 			}
 			else {
 				// A redelivery already stored, or a second copy in this very batch.
-				pending.result().complete(new StoredEvent(event.eventId(), true));
+				pending.result().complete(event.asDuplicate());
 			}
 		}
 	}

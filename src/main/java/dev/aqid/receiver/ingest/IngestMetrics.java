@@ -8,8 +8,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code receiver_deliveries_total{outcome}} (accepted, duplicate, rejected with a
- * reason, unavailable) and {@code receiver_delivery_store_seconds}, the time to store one
- * delivery.
+ * reason, unavailable; a duplicate by its body alone, under a new delivery id, has the
+ * reason {@code replayed_body}) and {@code receiver_delivery_store_seconds}, the time to
+ * store one delivery.
  */
 @Component
 class IngestMetrics {
@@ -37,7 +38,10 @@ class IngestMetrics {
 	}
 
 	void stored(StoredEvent event, IncomingDelivery.Source source) {
-		if (source == IncomingDelivery.Source.WEBHOOK) {
+		if (event.replayedBody()) {
+			outcome("duplicate", "replayed_body", source);
+		}
+		else if (source == IncomingDelivery.Source.WEBHOOK) {
 			(event.duplicate() ? this.duplicateWebhook : this.acceptedWebhook).increment();
 		}
 		else {

@@ -20,15 +20,21 @@ import org.springframework.util.unit.DataSize;
  * @param rejectionLogInterval shortest time between two log lines about refused
  * deliveries for the same reason (a flood of forgeries must not flood the log; the metric
  * counts each one)
+ * @param replayWindow how long a stored body stays a duplicate under any delivery id:
+ * Amiqus signs only the body, so a captured delivery sent again under a new
+ * {@code X-AQID-Delivery-Id} still verifies
  */
 @ConfigurationProperties("amiqus.webhook")
 public record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
 		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("1") int writers, @DefaultValue("64") int batchSize,
-		@DefaultValue("1m") Duration rejectionLogInterval) {
+		@DefaultValue("1m") Duration rejectionLogInterval, @DefaultValue("7d") Duration replayWindow) {
 
 	public IngestProperties {
 		if (writers < 1 || batchSize < 1) {
 			throw new IllegalArgumentException("amiqus.webhook.writers and batch-size must be at least 1");
+		}
+		if (replayWindow.toSeconds() < 1) {
+			throw new IllegalArgumentException("amiqus.webhook.replay-window must be at least 1s");
 		}
 	}
 

@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 /**
  * Deletes events older than {@code receiver.retention.max-age} (90 days: as long as
  * Amiqus keeps its delivery log), oldest first, in small batches of rows nobody else has
- * locked, each its own short transaction, so the ingest path never waits for it.
+ * locked, each its own short transaction, so the ingest path never waits for it. Replay
+ * guards older than the replay window (or than the events they guard) go first: the
+ * insert takes an expired guard over anyway, so deleting them only keeps the table small.
  */
 @Component
 class RetentionJob implements SmartLifecycle {
@@ -32,17 +34,28 @@ class RetentionJob implements SmartLifecycle {
 			     for update skip locked)
 			delete from events e using doomed where e.id = doomed.id""";
 
+	private static final String DELETE_GUARDS = """
+			with doomed as (
+			    select body_sha256 from replay_guards
+			     where guarded_at < now() - make_interval(secs => ?)
+			     limit ?
+			     for update skip locked)
+			delete from replay_guards g using doomed where g.body_sha256 = doomed.body_sha256""";
+
 	private final JdbcTemplate jdbc;
 
 	private final RetentionProperties properties;
+
+	private final long guardAgeSeconds;
 
 	private final Counter deleted;
 
 	private ScheduledExecutorService scheduler;
 
-	RetentionJob(JdbcTemplate jdbc, RetentionProperties properties, MeterRegistry registry) {
+	RetentionJob(JdbcTemplate jdbc, RetentionProperties properties, IngestProperties ingest, MeterRegistry registry) {
 		this.jdbc = jdbc;
 		this.properties = properties;
+		this.guardAgeSeconds = Math.min(ingest.replayWindow().toSeconds(), properties.maxAge().toSeconds());
 		this.deleted = Counter.builder("receiver.retention.deleted")
 			.description("Events deleted for being older than the retention period")
 			.register(registry);
@@ -50,6 +63,11 @@ class RetentionJob implements SmartLifecycle {
 
 	/** Deletes every event past its age, batch by batch; returns how many. */
 	long deleteExpired() {
+		int guards;
+		do {
+			guards = this.jdbc.update(DELETE_GUARDS, this.guardAgeSeconds, this.properties.batchSize());
+		}
+		while (guards == this.properties.batchSize() && isRunningOrManual());
 		long total = 0;
 		int batch;
 		do {

@@ -70,8 +70,8 @@ class RejectionLogTests {
 	}
 
 	private static RejectionLog rejectionLog(Duration interval) {
-		return new RejectionLog(
-				new IngestProperties(List.of(), DataSize.ofMegabytes(1), Duration.ofSeconds(3), 1, 64, interval));
+		return new RejectionLog(new IngestProperties(List.of(), DataSize.ofMegabytes(1), Duration.ofSeconds(3), 1, 64,
+				interval, Duration.ofDays(7)));
 	}
 
 }

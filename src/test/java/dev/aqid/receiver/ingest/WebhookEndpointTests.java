@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 import dev.aqid.receiver.support.ReceiverServerTest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.aqid.receiver.support.WebhookClient;
 import dev.aqid.receiver.support.WebhookClient.Answer;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +43,9 @@ class WebhookEndpointTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	MeterRegistry meters;
 
 	WebhookClient client;
 
@@ -104,13 +109,67 @@ class WebhookEndpointTests {
 	}
 
 	@Test
-	void storesDistinctDeliveriesOfTheSameBodySeparately() {
-		String body = WebhookClient.recordEvent("record.updated", 5, 6) + " ";
+	void answersACapturedBodySentAgainUnderANewDeliveryIdAsADuplicateOfTheFirst() {
+		String body = WebhookClient.recordEvent("record.updated", 5, System.nanoTime());
+		double replaysBefore = replayedBodies();
 		Answer first = this.client.deliver(body, UUID.randomUUID().toString());
-		Answer second = this.client.deliver(body, UUID.randomUUID().toString());
 
-		assertThat(second.duplicate()).isFalse();
-		assertThat(second.eventId()).isNotEqualTo(first.eventId());
+		Answer replayed = this.client.deliver(body, UUID.randomUUID().toString());
+		Answer withoutId = this.client.deliver(body, null);
+
+		assertThat(first.duplicate()).isFalse();
+		assertThat(List.of(replayed, withoutId)).allSatisfy((answer) -> {
+			assertThat(answer.status()).isEqualTo(202);
+			assertThat(answer.duplicate()).isTrue();
+			assertThat(answer.eventId()).isEqualTo(first.eventId());
+		});
+		assertThat(rowsWithBody(body.getBytes(StandardCharsets.UTF_8))).isEqualTo(1);
+		assertThat(replayedBodies() - replaysBefore).isEqualTo(2);
+	}
+
+	@Test
+	void givesConcurrentCopiesOfOneBodyUnderDifferentDeliveryIdsOneEvent() {
+		String body = WebhookClient.recordEvent("record.finished", 55, System.nanoTime());
+
+		List<Answer> done = atOnce(16, (i) -> this.client.deliver(body, UUID.randomUUID().toString()));
+
+		assertThat(done).allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(202));
+		assertThat(done.stream().map(Answer::eventId).distinct()).hasSize(1);
+		assertThat(done.stream().filter((answer) -> !answer.duplicate())).hasSize(1);
+		assertThat(rowsWithBody(body.getBytes(StandardCharsets.UTF_8))).isEqualTo(1);
+	}
+
+	@Test
+	void storesABodyAgainOnceItsReplayWindowHasPassed() {
+		byte[] body = WebhookClient.recordEvent("record.updated", 56, System.nanoTime())
+			.getBytes(StandardCharsets.UTF_8);
+		Answer first = this.client.deliver(body, UUID.randomUUID().toString());
+		this.jdbc.update(
+				"update replay_guards set guarded_at = now() - interval '7 days 1 minute' where body_sha256 = ?",
+				(Object) sha256(body));
+
+		Answer afterTheWindow = this.client.deliver(body, UUID.randomUUID().toString());
+		Answer copyOfThat = this.client.deliver(body, UUID.randomUUID().toString());
+
+		assertThat(afterTheWindow.duplicate()).isFalse();
+		assertThat(afterTheWindow.eventId()).isNotEqualTo(first.eventId());
+		assertThat(copyOfThat.duplicate()).isTrue();
+		assertThat(copyOfThat.eventId()).isEqualTo(afterTheWindow.eventId());
+		assertThat(rowsWithBody(body)).isEqualTo(2);
+	}
+
+	@Test
+	void storesABodyAgainWhenItsFirstEventIsGone() {
+		byte[] body = WebhookClient.recordEvent("record.updated", 57, System.nanoTime())
+			.getBytes(StandardCharsets.UTF_8);
+		Answer first = this.client.deliver(body, UUID.randomUUID().toString());
+		this.jdbc.update("delete from events where id = ?", Long.valueOf(first.eventId()));
+
+		Answer again = this.client.deliver(body, UUID.randomUUID().toString());
+
+		assertThat(again.status()).isEqualTo(202);
+		assertThat(again.duplicate()).isFalse();
+		assertThat(rowsWithBody(body)).isEqualTo(1);
 	}
 
 	@Test
@@ -323,6 +382,11 @@ class WebhookEndpointTests {
 
 	private int rowsWithDeliveryId(String deliveryId) {
 		return this.jdbc.queryForObject("select count(*) from events where delivery_id = ?", Integer.class, deliveryId);
+	}
+
+	private double replayedBodies() {
+		Counter counter = this.meters.find("receiver.deliveries").tag("reason", "replayed_body").counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private int rowsWithBody(byte[] body) {

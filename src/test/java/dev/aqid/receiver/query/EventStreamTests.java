@@ -51,6 +51,8 @@ class EventStreamTests {
 
 	long client;
 
+	long nextRecord = 1;
+
 	@BeforeEach
 	void setUp() {
 		this.webhooks = new WebhookClient(this.port);
@@ -256,10 +258,12 @@ class EventStreamTests {
 				Long.toString(xid));
 	}
 
+	/** Delivers distinct events: each about a record of its own, so no body repeats. */
 	private List<String> deliver(int count) {
 		return IntStream.range(0, count)
 			.mapToObj((i) -> this.webhooks
-				.deliver(WebhookClient.recordEvent("record.updated", i, this.client), UUID.randomUUID().toString())
+				.deliver(WebhookClient.recordEvent("record.updated", this.nextRecord++, this.client),
+						UUID.randomUUID().toString())
 				.eventId())
 			.toList();
 	}
