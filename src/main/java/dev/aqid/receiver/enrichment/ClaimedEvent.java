@@ -4,8 +4,12 @@ import java.time.Instant;
 
 /**
  * An event a worker holds the lease on: what it needs to decide and fetch.
+ *
+ * @param receivedAt when it arrived
+ * @param freshAfter a snapshot fetched at or after this instant reflects the event: when
+ * it arrived, or when an operator last replayed it (a replay asks for a new fetch)
  */
 record ClaimedEvent(long id, String alias, Long recordId, String recordType, Long clientId, String formReference,
-		Long caseId, Long organisationId, Instant receivedAt, int attempts) {
+		Long caseId, Long organisationId, Instant receivedAt, Instant freshAfter, int attempts) {
 
 }

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@code receiver_enrichment_events_total{outcome}},
  * {@code receiver_enrichment_fetches_total{kind,result}},
- * {@code receiver_enrichment_lag_seconds} (received to enriched),
+ * {@code receiver_enrichment_lag_seconds} (received, or replayed, to enriched),
+ * {@code receiver_enrichment_replays_total} (events queued again by a replay),
  * {@code receiver_enrichment_queue_depth} and {@code receiver_enrichment_paused}.
  */
 @Component
@@ -54,6 +55,13 @@ class EnrichmentMetrics {
 				.register(this.registry)
 				.increment(count);
 		}
+	}
+
+	void replayed(int count) {
+		Counter.builder("receiver.enrichment.replays")
+			.description("Events put back in the enrichment queue by a replay")
+			.register(this.registry)
+			.increment(count);
 	}
 
 	void fetch(SnapshotKind kind, String result) {

@@ -32,7 +32,13 @@ class EnrichmentQueue {
 			         for update skip locked) due
 			 where e.id = due.id
 			returning e.id, e.alias, e.record_id, e.record_type, e.client_id, e.form_reference, e.case_id,
-			          e.organisation_id, e.received_at, e.enrichment_attempts""";
+			          e.organisation_id, e.received_at, greatest(e.received_at, e.replayed_at) as fresh_after,
+			          e.enrichment_attempts""";
+
+	private static final String REQUEUE = """
+			update events set enrichment_status = 'pending', enrichment_attempts = 0, next_attempt_at = now(),
+			       last_error = null, lease_owner = null, lease_until = null, replayed_at = now()
+			 where id = any(?)""";
 
 	private final JdbcTemplate jdbc;
 
@@ -45,7 +51,10 @@ class EnrichmentQueue {
 				limit);
 	}
 
-	/** Marks the events enriched; returns their received_at for the lag metric. */
+	/**
+	 * Marks the events enriched; returns when each arrived (or was replayed) for the lag
+	 * metric.
+	 */
 	List<Instant> markEnriched(Collection<Long> ids, String owner) {
 		if (ids.isEmpty()) {
 			return List.of();
@@ -54,7 +63,8 @@ class EnrichmentQueue {
 				update events set enrichment_status = 'enriched', enriched_at = now(), last_error = null,
 				       enrichment_attempts = enrichment_attempts + 1, lease_owner = null, lease_until = null
 				 where id = any(?) and lease_owner = ?
-				returning received_at""", (rs, row) -> rs.getTimestamp(1).toInstant(), ids(ids), owner);
+				returning greatest(received_at, replayed_at)""", (rs, row) -> rs.getTimestamp(1).toInstant(), ids(ids),
+				owner);
 	}
 
 	void markSkipped(long id, String owner, String reason) {
@@ -99,12 +109,13 @@ class EnrichmentQueue {
 				ownerPrefix);
 	}
 
-	/** Puts a finished event back in the queue, due now. */
-	boolean requeue(long id) {
-		return this.jdbc.update("""
-				update events set enrichment_status = 'pending', enrichment_attempts = 0, next_attempt_at = now(),
-				       last_error = null, lease_owner = null, lease_until = null
-				 where id = ?""", id) == 1;
+	/**
+	 * Puts events back in the queue, due now, asking for fresh snapshots of what they
+	 * refer to; one short statement (its own transaction) for the lot.
+	 * @return how many of them exist
+	 */
+	int requeue(Collection<Long> ids) {
+		return ids.isEmpty() ? 0 : this.jdbc.update(REQUEUE, (Object) ids(ids));
 	}
 
 	long pendingCount() {
@@ -125,7 +136,8 @@ class EnrichmentQueue {
 		return new ClaimedEvent(rs.getLong("id"), rs.getString("alias"), nullableLong(rs, "record_id"),
 				rs.getString("record_type"), nullableLong(rs, "client_id"), rs.getString("form_reference"),
 				nullableLong(rs, "case_id"), nullableLong(rs, "organisation_id"),
-				rs.getTimestamp("received_at").toInstant(), rs.getInt("enrichment_attempts"));
+				rs.getTimestamp("received_at").toInstant(), rs.getTimestamp("fresh_after").toInstant(),
+				rs.getInt("enrichment_attempts"));
 	}
 
 	private static Long nullableLong(ResultSet rs, String column) throws SQLException {

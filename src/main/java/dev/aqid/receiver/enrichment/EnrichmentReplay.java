@@ -1,27 +1,46 @@
 package dev.aqid.receiver.enrichment;
 
+import java.util.List;
+
 import org.springframework.stereotype.Component;
 
 /**
- * Enriches a stored event again: the one way other modules reach the enrichment queue.
+ * Enriches stored events again: the one way other modules reach the enrichment queue. A
+ * replay fetches the objects an event refers to again, even when their snapshots are
+ * newer than the event: an operator replays because a snapshot is wrong or stale.
  */
 @Component
 public class EnrichmentReplay {
 
 	private final EnrichmentQueue queue;
 
-	EnrichmentReplay(EnrichmentQueue queue) {
+	private final EnrichmentMetrics metrics;
+
+	EnrichmentReplay(EnrichmentQueue queue, EnrichmentMetrics metrics) {
 		this.queue = queue;
+		this.metrics = metrics;
 	}
 
 	/**
 	 * Puts the event back in the queue as {@code pending}, due now, with its attempts
-	 * reset and any lease dropped.
+	 * reset, any lease dropped and its objects to be fetched again.
 	 * @param eventId the event's id
 	 * @return {@code false} when there is no such event
 	 */
 	public boolean replay(long eventId) {
-		return this.queue.requeue(eventId);
+		return replay(List.of(eventId)) == 1;
+	}
+
+	/**
+	 * The same for a batch of events, in one short statement: callers replaying many
+	 * events call this once per batch, so no lock is held for long.
+	 * @param eventIds the events' ids
+	 * @return how many of them exist and were queued
+	 */
+	public int replay(List<Long> eventIds) {
+		int queued = this.queue.requeue(eventIds);
+		this.metrics.replayed(queued);
+		return queued;
 	}
 
 }

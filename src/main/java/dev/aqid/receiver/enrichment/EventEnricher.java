@@ -29,7 +29,8 @@ import org.springframework.stereotype.Component;
  * <p>
  * The coalescing rule: an event needs a fetch only when its object's snapshot was fetched
  * before the event arrived (or never). A snapshot fetched after an event was received
- * already reflects it, so a burst of events for one object costs one or two fetches.
+ * already reflects it, so a burst of events for one object costs one or two fetches. A
+ * replayed event counts as arriving when it was replayed: the replay fetches again.
  */
 @Component
 class EventEnricher {
@@ -136,7 +137,7 @@ class EventEnricher {
 		Map<Target.Key, Instant> newestEvent = new HashMap<>();
 		toFetch.forEach((event, eventTargets) -> eventTargets.forEach((target) -> {
 			targets.putIfAbsent(target.key(), target);
-			newestEvent.merge(target.key(), event.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
+			newestEvent.merge(target.key(), event.freshAfter(), (a, b) -> a.isAfter(b) ? a : b);
 		}));
 		Map<Target.Key, Instant> fetchedAt = this.snapshots.fetchedAt(targets.keySet());
 		Map<Target.Key, FetchOutcome> outcomes = new HashMap<>();

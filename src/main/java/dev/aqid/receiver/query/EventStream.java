@@ -32,7 +32,7 @@ class EventStream {
 	private static final String COLUMNS = """
 			id, delivery_id, alias, received_at, triggered_at, attempt, source, webhook_uuid, content_type,
 			record_id, record_type, client_id, form_reference, case_id, organisation_id,
-			enrichment_status, enrichment_attempts, last_error, enriched_at, next_attempt_at,
+			enrichment_status, enrichment_attempts, last_error, enriched_at, next_attempt_at, replayed_at,
 			payload is not null as parsed, raw_body, insert_xid::text as stream_xid""";
 
 	private final JdbcTemplate jdbc;
@@ -50,13 +50,37 @@ class EventStream {
 			args.add(after.insertXidText());
 			args.add(after.id());
 		}
+		appendFilter(filter, where, args);
+		String sql = scanTimeWindowFirst(filter, after)
+				? "with in_window as materialized (select " + COLUMNS + ", insert_xid as position_xid from events\n"
+						+ where + ")\nselect * from in_window order by position_xid, id limit ?"
+				: "select " + COLUMNS + "\n from events\n" + where + "\n order by insert_xid, id\n limit ?";
+		args.add(limit);
+		return this.jdbc.query(sql, this::positioned, args.toArray());
+	}
+
+	/**
+	 * The ids of up to {@code limit} events matching the filter with an id above
+	 * {@code afterId}, in id order: a bulk operation walks the matches batch by batch.
+	 */
+	List<Long> ids(EventFilter filter, long afterId, int limit) {
+		StringBuilder where = new StringBuilder("where id > ?");
+		List<Object> args = new ArrayList<>();
+		args.add(afterId);
+		appendFilter(filter, where, args);
+		args.add(limit);
+		return this.jdbc.queryForList("select id from events " + where + " order by id limit ?", Long.class,
+				args.toArray());
+	}
+
+	private static void appendFilter(EventFilter filter, StringBuilder where, List<Object> args) {
 		EventFilter.AliasPattern alias = filter.alias();
 		if (alias != null && alias.exact() != null) {
 			where.append("\n   and alias = ?");
 			args.add(alias.exact());
 		}
 		else if (alias != null) {
-			// Byte-wise range, served by the text_pattern_ops index whatever the
+			// A byte-wise range, served by the text_pattern_ops index whatever the
 			// collation.
 			where.append("\n   and alias ~>=~ ? and alias ~<~ ?");
 			args.add(alias.prefix());
@@ -83,12 +107,6 @@ class EventStream {
 			where.append("\n   and received_at < ?");
 			args.add(filter.receivedBefore());
 		}
-		String sql = scanTimeWindowFirst(filter, after)
-				? "with in_window as materialized (select " + COLUMNS + ", insert_xid as position_xid from events\n"
-						+ where + ")\nselect * from in_window order by position_xid, id limit ?"
-				: "select " + COLUMNS + "\n from events\n" + where + "\n order by insert_xid, id\n limit ?";
-		args.add(limit);
-		return this.jdbc.query(sql, this::positioned, args.toArray());
 	}
 
 	/**
@@ -136,7 +154,8 @@ class EventStream {
 		long id = rs.getLong("id");
 		EventView.Enrichment enrichment = new EventView.Enrichment(
 				EnrichmentStatus.valueOf(rs.getString("enrichment_status")), rs.getInt("enrichment_attempts"),
-				rs.getString("last_error"), instant(rs, "enriched_at"), instant(rs, "next_attempt_at"));
+				rs.getString("last_error"), instant(rs, "enriched_at"), instant(rs, "next_attempt_at"),
+				instant(rs, "replayed_at"));
 		byte[] body = rs.getBytes("raw_body");
 		String payload = null;
 		String bodyBase64 = null;

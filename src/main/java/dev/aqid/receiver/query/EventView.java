@@ -52,13 +52,15 @@ record EventView(
 	 * @param lastError why the last attempt failed or the event was skipped
 	 * @param enrichedAt when it was enriched
 	 * @param nextAttemptAt when a pending event is due
+	 * @param replayedAt when an operator last asked for it to be enriched again
 	 */
 	@Schema(name = "Enrichment")
-	@JsonPropertyOrder({ "status", "attempts", "last_error", "enriched_at", "next_attempt_at" })
+	@JsonPropertyOrder({ "status", "attempts", "last_error", "enriched_at", "next_attempt_at", "replayed_at" })
 	record Enrichment(EnrichmentStatus status, int attempts,
 			@Schema(nullable = true) @JsonProperty("last_error") String lastError,
 			@Schema(nullable = true) @JsonProperty("enriched_at") Instant enrichedAt,
-			@JsonProperty("next_attempt_at") Instant nextAttemptAt) {
+			@JsonProperty("next_attempt_at") Instant nextAttemptAt,
+			@Schema(nullable = true) @JsonProperty("replayed_at") Instant replayedAt) {
 
 	}
 

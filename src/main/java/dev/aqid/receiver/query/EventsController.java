@@ -36,6 +36,13 @@ class EventsController {
 
 	static final int MAX_LIMIT = 100;
 
+	/**
+	 * Events a bulk replay queues per statement: each batch is its own short transaction,
+	 * so replaying a hundred thousand events never holds a lock the ingest path needs for
+	 * long.
+	 */
+	static final int REPLAY_BATCH = 1000;
+
 	private final EventStream events;
 
 	private final EnrichmentReplay replay;
@@ -118,6 +125,46 @@ class EventsController {
 		return new ReplayAccepted(eventId, EnrichmentStatus.pending);
 	}
 
+	@PostMapping("/replay")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	@Operation(summary = "Enrich every matching event again now", description = """
+			The filters of GET /api/events, at least one of them (alias=* matches every event): each \
+			matching event goes back in the enrichment queue as pending, due now, with its attempts reset, \
+			and the objects it refers to are fetched from Amiqus again. Events are queued in batches of \
+			1,000, each its own short transaction.""")
+	@ApiResponse(responseCode = "202", description = "Queued")
+	@ApiResponse(responseCode = "400", description = "No filter, or a filter value the API does not accept",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(ref = OpenApiConfiguration.PROBLEM)))
+	BulkReplayAccepted replayMatching(@RequestParam(name = "alias", required = false) String alias,
+			@RequestParam(name = "record_id", required = false) Long recordId,
+			@RequestParam(name = "client_id", required = false) Long clientId,
+			@RequestParam(name = "status", required = false) EnrichmentStatus status,
+			@RequestParam(name = "received_after",
+					required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime receivedAfter,
+			@RequestParam(name = "received_before", required = false) @DateTimeFormat(
+					iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime receivedBefore) {
+		if ((alias == null || alias.isEmpty()) && recordId == null && clientId == null && status == null
+				&& receivedAfter == null && receivedBefore == null) {
+			throw new InvalidParameter(null, "A bulk replay needs at least one filter (alias, record_id, "
+					+ "client_id, status, received_after, received_before); alias=* replays every event");
+		}
+		EventFilter filter = new EventFilter(EventFilter.AliasPattern.parse(alias), recordId, clientId, status,
+				receivedAfter, receivedBefore);
+		long queued = 0;
+		long after = 0;
+		List<Long> batch;
+		do {
+			batch = this.events.ids(filter, after, REPLAY_BATCH);
+			if (!batch.isEmpty()) {
+				queued += this.replay.replay(batch);
+				after = batch.get(batch.size() - 1);
+			}
+		}
+		while (batch.size() == REPLAY_BATCH);
+		return new BulkReplayAccepted(queued);
+	}
+
 	/** Event ids are positive numbers; anything else names no event. */
 	private static long parseId(String eventId) {
 		try {
@@ -142,6 +189,16 @@ class EventsController {
 	record EventPage(List<EventView> data, @Schema(
 			description = "Send as cursor for the events after this page; null only when the page is empty and no cursor was sent",
 			nullable = true) @JsonProperty("next_cursor") String nextCursor) {
+
+	}
+
+	/**
+	 * The answer to a bulk replay.
+	 *
+	 * @param queued how many events were put back in the enrichment queue
+	 */
+	@Schema(name = "BulkReplayAccepted")
+	record BulkReplayAccepted(long queued) {
 
 	}
 

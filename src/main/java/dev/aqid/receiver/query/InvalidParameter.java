@@ -1,7 +1,8 @@
 package dev.aqid.receiver.query;
 
 /**
- * A query parameter has a value the API does not accept.
+ * A query parameter has a value the API does not accept (parameter null: the parameters
+ * together do not make a request the API accepts).
  */
 class InvalidParameter extends RuntimeException {
 

@@ -34,7 +34,9 @@ class QueryProblems {
 	@ExceptionHandler
 	ProblemDetail invalidParameter(InvalidParameter ex, HttpServletRequest request) {
 		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, ex.getMessage(), request);
-		problem.setProperty("parameter", ex.parameter());
+		if (ex.parameter() != null) {
+			problem.setProperty("parameter", ex.parameter());
+		}
 		return problem;
 	}
 

@@ -176,8 +176,8 @@ class EventQueryTests {
 	@Test
 	void filtersByEnrichmentStatus() {
 		String pending = deliver("record.updated", 13);
-		String failed = deliver("record.updated", 13);
-		String enriched = deliver("record.updated", 13);
+		String failed = deliver("record.updated", 113);
+		String enriched = deliver("record.updated", 213);
 		this.jdbc.update("update events set enrichment_status = 'failed', last_error = 'boom' where id = ?",
 				Long.valueOf(failed));
 		this.jdbc.update("update events set enrichment_status = 'enriched', enriched_at = now() where id = ?",
@@ -195,8 +195,8 @@ class EventQueryTests {
 	@Test
 	void filtersByReceivedTimeWindow() {
 		String early = deliver("record.updated", 14);
-		String middle = deliver("record.updated", 14);
-		String late = deliver("record.updated", 14);
+		String middle = deliver("record.updated", 114);
+		String late = deliver("record.updated", 214);
 		setReceivedAt(early, "2030-01-01T10:00:00Z");
 		setReceivedAt(middle, "2030-01-01T11:00:00Z");
 		setReceivedAt(late, "2030-01-01T12:00:00Z");
@@ -247,6 +247,57 @@ class EventQueryTests {
 		assertThat(enrichment.path("last_error").isNull()).isTrue();
 		assertThat(Instant.parse(enrichment.path("next_attempt_at").asString()))
 			.isBefore(Instant.now().plusSeconds(60));
+		assertThat(Instant.parse(enrichment.path("replayed_at").asString())).isBefore(Instant.now().plusSeconds(5))
+			.isAfter(Instant.now().minusSeconds(60));
+	}
+
+	@Test
+	void replaysEveryMatchingEventAndNoOther() {
+		List<String> failed = List.of(deliver("record.updated", 17), deliver("record.finished", 18));
+		String enrichedOne = deliver("record.updated", 19);
+		this.jdbc.update("""
+				update events set enrichment_status = 'failed', enrichment_attempts = 8, last_error = 'gone',
+				       next_attempt_at = now() + interval '1 day' where id = any(?)""",
+				(Object) failed.stream().map(Long::valueOf).toArray(Long[]::new));
+		this.jdbc.update("update events set enrichment_status = 'enriched' where id = ?", Long.valueOf(enrichedOne));
+
+		Response response = this.api.post(query("/api/events/replay", "client_id", this.client, "status", "failed"));
+
+		assertThat(response.status()).isEqualTo(202);
+		assertThat(response.contentType()).startsWith("application/json");
+		assertThat(response.json().path("queued").asLong()).isEqualTo(2);
+		assertThat(ids(query("/api/events", "client_id", this.client, "status", "pending")))
+			.containsExactlyElementsOf(failed);
+		assertThat(ids(query("/api/events", "client_id", this.client, "status", "enriched")))
+			.containsExactly(enrichedOne);
+	}
+
+	@Test
+	void replaysMoreEventsThanOneBatchHolds() {
+		int count = EventsController.REPLAY_BATCH * 2 + 7;
+		this.jdbc.update("""
+				insert into events (dedupe_key, body_sha256, raw_body, alias, client_id, enrichment_status)
+				select 'd:bulk-' || ? || '-' || n, sha256(n::text::bytea), n::text::bytea, 'client.updated', ?, 'failed'
+				  from generate_series(1, ?) as n""", this.client, this.client, count);
+
+		Response response = this.api.post(query("/api/events/replay", "client_id", this.client));
+
+		assertThat(response.status()).isEqualTo(202);
+		assertThat(response.json().path("queued").asLong()).isEqualTo(count);
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from events where client_id = ? and enrichment_status = 'pending' and replayed_at is not null",
+				Long.class, this.client))
+			.isEqualTo(count);
+	}
+
+	@Test
+	void refusesABulkReplayWithoutAFilter() {
+		Response response = this.api.post("/api/events/replay");
+
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.contentType()).startsWith("application/problem+json");
+		assertThat(response.json().path("detail").asString()).contains("at least one filter").contains("alias=*");
+		assertThat(this.api.post(query("/api/events/replay", "status", "done")).status()).isEqualTo(400);
 	}
 
 	@Test
