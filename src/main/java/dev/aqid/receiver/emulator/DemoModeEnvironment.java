@@ -17,6 +17,11 @@ import org.springframework.util.StringUtils;
  * built-in emulator, subscribes the registrar to this service's own endpoint, and opens
  * the query API with the key {@code demo} unless keys are configured. With a token set
  * nothing changes. {@code amiqus.demo.enabled=false} turns demo mode off (the tests do).
+ * <p>
+ * Demo mode runs only on the embedded database with no configured webhook secret: a
+ * deployment that names its own PostgreSQL or its own secrets is a real one whose token
+ * went missing, and must never get fake events or the well-known key. There a missing
+ * token means receiving only, said once and loudly by {@link ReceivingOnlyNotice}.
  */
 class DemoModeEnvironment implements EnvironmentPostProcessor {
 
@@ -24,10 +29,18 @@ class DemoModeEnvironment implements EnvironmentPostProcessor {
 
 	static final String API_KEY = "demo";
 
+	/** Set when there is no token and demo mode does not run: why not. */
+	static final String DECLINED = "amiqus.demo.declined-because";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (StringUtils.hasText(environment.getProperty("amiqus.api.token"))
-				|| !environment.getProperty("amiqus.demo.enabled", Boolean.class, true)) {
+		if (StringUtils.hasText(environment.getProperty("amiqus.api.token"))) {
+			return;
+		}
+		String declined = declinedBecause(environment);
+		if (declined != null) {
+			environment.getPropertySources()
+				.addFirst(new MapPropertySource("demoModeDeclined", Map.of(DECLINED, declined)));
 			return;
 		}
 		int emulatorPort = portOrFree(environment.getProperty("amiqus.demo.emulator-port", Integer.class, 0));
@@ -48,6 +61,19 @@ class DemoModeEnvironment implements EnvironmentPostProcessor {
 			demo.put("receiver.api.keys", API_KEY);
 		}
 		environment.getPropertySources().addFirst(new MapPropertySource("demoMode", demo));
+	}
+
+	private static String declinedBecause(ConfigurableEnvironment environment) {
+		if (!environment.getProperty("amiqus.demo.enabled", Boolean.class, true)) {
+			return "AMIQUS_DEMO_ENABLED is false";
+		}
+		if (StringUtils.hasText(environment.getProperty("spring.datasource.url"))) {
+			return "SPRING_DATASOURCE_URL names a database of your own";
+		}
+		if (StringUtils.hasText(environment.getProperty("amiqus.webhook.secrets"))) {
+			return "AMIQUS_WEBHOOK_SECRETS is set";
+		}
+		return null;
 	}
 
 	private static int portOrFree(int port) {

@@ -65,7 +65,7 @@ class EnrichmentWorkers implements SmartLifecycle {
 			return;
 		}
 		if (!this.tokenConfigured) {
-			log.warn("Enrichment is off: no AMIQUS_API_TOKEN is set, so events stay pending");
+			log.info("Enrichment is off: no AMIQUS_API_TOKEN is set, so events stay pending");
 			return;
 		}
 		this.running = true;

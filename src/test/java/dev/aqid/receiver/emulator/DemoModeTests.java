@@ -7,10 +7,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.aqid.receiver.support.ExternalPostgres;
 import dev.aqid.receiver.support.RunningReceiver;
+import dev.aqid.receiver.support.WebhookClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +28,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Demo mode end to end: with no Amiqus token the service runs the emulator, the registrar
  * subscribes there, and the scenario's signed deliveries arrive over real HTTP, are
- * verified with the learned secret, stored and enriched.
+ * verified with the learned secret, stored and enriched. It never runs where the operator
+ * named a database or secrets of their own: there a missing token means receiving only.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DemoModeTests {
 
 	@TempDir
@@ -54,6 +65,49 @@ class DemoModeTests {
 			assertThat(demo.context().getBean(DemoMode.class).emulator().webhooks()).singleElement()
 				.satisfies((webhook) -> assertThat(webhook.url()).endsWith(demo.port() + "/webhooks/amiqus"));
 		}
+	}
+
+	@Test
+	void neverRunsOnADatabaseOfTheOperatorsOwn(CapturedOutput output) throws Exception {
+		try (ExternalPostgres database = ExternalPostgres.start(this.dataDir.resolve("pg"))) {
+			List<String> properties = new ArrayList<>(database.serviceProperties());
+			properties.add("amiqus.demo.enabled=true");
+			try (RunningReceiver receiver = RunningReceiver.start(properties)) {
+				assertReceivingOnly(receiver, output, "SPRING_DATASOURCE_URL");
+			}
+		}
+	}
+
+	@Test
+	void neverRunsWhenWebhookSecretsAreConfigured(CapturedOutput output) throws Exception {
+		// RunningReceiver configures a webhook secret, as a real deployment does.
+		try (RunningReceiver receiver = RunningReceiver.onDataDir(this.dataDir, "amiqus.demo.enabled=true")) {
+			assertReceivingOnly(receiver, output, "AMIQUS_WEBHOOK_SECRETS");
+		}
+	}
+
+	private static void assertReceivingOnly(RunningReceiver receiver, CapturedOutput output, String because)
+			throws Exception {
+		ConfigurableApplicationContext context = receiver.context();
+		assertThat(context.getBeansOfType(DemoMode.class)).isEmpty();
+		assertThat(context.getEnvironment().getProperty("amiqus.api.token")).isNull();
+		assertThat(context.getEnvironment().getProperty("amiqus.registrar.url")).isNull();
+		assertThat(context.getEnvironment().getProperty("receiver.api.keys")).isEmpty();
+		HttpResponse<String> withDemoKey = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + receiver.port() + "/api/events"))
+				.header("Authorization", "Bearer demo")
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(withDemoKey.statusCode()).as("the well-known demo key opens nothing").isEqualTo(401);
+		assertThat(receiver.client().deliver(WebhookClient.recordEvent("record.created", 1, 2), null).status())
+			.as("still receiving")
+			.isEqualTo(202);
+		assertThat(context.getBean(JdbcTemplate.class).queryForObject("select count(*) from events", Long.class))
+			.as("no demo scenario, only the delivery sent here")
+			.isEqualTo(1);
+		String log = output.getAll();
+		assertThat(log).contains("RECEIVING ONLY: no AMIQUS_API_TOKEN is set", "enrichment and the registrar", because);
+		assertThat(log.split("RECEIVING ONLY", -1)).as("said once").hasSize(2);
+		assertThat(log).doesNotContain("DEMO MODE");
 	}
 
 	@Test

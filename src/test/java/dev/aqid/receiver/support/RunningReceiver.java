@@ -32,7 +32,11 @@ public final class RunningReceiver implements AutoCloseable {
 	public static RunningReceiver start(List<String> properties) {
 		List<String> args = new ArrayList<>();
 		args.add("--server.port=0");
-		args.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
+		if (properties.stream().noneMatch((property) -> property.startsWith("amiqus.webhook.secrets="))) {
+			// A secret of its own, as a real deployment has; a caller may name others, or
+			// none (demo mode runs only without one).
+			args.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
+		}
 		// Command-line arguments, so they win over application.yml as an operator's
 		// would.
 		properties.forEach((property) -> args.add("--" + property));
