@@ -82,13 +82,14 @@ public class AmiqusClient {
 	}
 
 	/**
-	 * {@code GET /records/{id}/steps?expand=check,form,document}, every page.
+	 * {@code GET /records/{id}/steps?expand=check,form,document,review}, every page: the
+	 * steps with their check results, forms, documents and reviews.
 	 * @param recordId the record id
 	 * @return one JSON array of all the record's steps
 	 */
 	public JsonNode recordSteps(long recordId) {
 		List<JsonNode> steps = Page.all((page) -> page("record.steps",
-				"/records/{id}/steps?expand=check,form,document&page={page}&limit={limit}", Function.identity(),
+				"/records/{id}/steps?expand=check,form,document,review&page={page}&limit={limit}", Function.identity(),
 				recordId, page, MAX_PAGE_SIZE));
 		ArrayNode array = AmiqusJson.MAPPER.createArrayNode();
 		steps.forEach(array::add);
@@ -125,13 +126,13 @@ public class AmiqusClient {
 	}
 
 	/**
-	 * {@code GET /cases/{id}}. Cases may be disabled for a team: a
+	 * {@code GET /cases/{id}?expand=client,items}. Cases may be disabled for a team: a
 	 * {@link AmiqusForbidden} or {@link AmiqusNotFound} here is not an outage.
 	 * @param id the case id
-	 * @return the case
+	 * @return the case with its client and items expanded
 	 */
 	public JsonNode amiqusCase(long id) {
-		return get("case", "/cases/{id}", id);
+		return get("case", "/cases/{id}?expand=client,items", id);
 	}
 
 	/**

@@ -13,16 +13,22 @@ import org.springframework.stereotype.Component;
 class EnrichmentPlanner {
 
 	/**
-	 * Record events after which the record's steps and check results are worth reading.
+	 * Record events after which the record's steps, check results and reviews are worth
+	 * reading: a watchlist update's monitoring result lives in the record's checks.
 	 */
-	private static final Set<String> RECORD_OUTCOMES = Set.of("record.finished", "record.reviewed",
-			"record.unreviewed");
+	private static final Set<String> RECORD_OUTCOMES = Set.of("record.finished", "record.reviewed", "record.unreviewed",
+			"watchlist.updated");
 
 	EnrichmentPlan plan(ClaimedEvent event) {
 		String alias = (event.alias() != null) ? event.alias() : "";
 		if (alias.equals("client.deleted")) {
 			return (event.clientId() != null) ? new EnrichmentPlan.ForgetClient(event.clientId())
 					: skip("client.deleted without a client id");
+		}
+		if (alias.equals("client.record") && event.recordId() != null && event.clientId() != null) {
+			// A record was added to the client: the client and the record it carries.
+			return new EnrichmentPlan.Fetch(List.of(Target.of(SnapshotKind.CLIENT, event.clientId(), event.clientId()),
+					Target.of(SnapshotKind.RECORD, event.recordId(), event.clientId())));
 		}
 		if (alias.startsWith("client.")) {
 			return fetchOne(event.clientId(), SnapshotKind.CLIENT, null, alias);

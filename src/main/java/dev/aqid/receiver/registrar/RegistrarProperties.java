@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import dev.aqid.receiver.amiqus.SubscribableEvents;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The subscription the registrar keeps at Amiqus, and how.
  *
  * @param url our public webhook URL; unset: the registrar is off
- * @param events the events to subscribe to (wildcards allowed)
+ * @param events the events to subscribe to (wildcards allowed); one Amiqus does not offer
+ * (a typo such as {@code recrod.finished}) stops start-up
  * @param enabled whether the subscription should be enabled
  * @param interval how often to reconcile and backfill
  * @param dryRun log what would change at Amiqus instead of changing it
@@ -34,6 +37,13 @@ public record RegistrarProperties(URI url, @DefaultValue("*") List<String> event
 		events = events.stream().map(String::trim).filter((event) -> !event.isEmpty()).distinct().toList();
 		if (events.isEmpty()) {
 			events = List.of("*");
+		}
+		List<String> unknown = events.stream().filter((event) -> !SubscribableEvents.isSubscribable(event)).toList();
+		if (!unknown.isEmpty()) {
+			throw new IllegalArgumentException("amiqus.registrar.events (AMIQUS_REGISTRAR_EVENTS) names "
+					+ ((unknown.size() == 1) ? "an event" : "events") + " Amiqus does not offer: "
+					+ String.join(", ", unknown) + ". A webhook can subscribe to "
+					+ String.join(", ", SubscribableEvents.ALL));
 		}
 		if (interval.isNegative() || interval.isZero()) {
 			throw new IllegalArgumentException("amiqus.registrar.interval must be positive");

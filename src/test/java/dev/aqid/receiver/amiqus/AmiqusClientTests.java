@@ -83,6 +83,8 @@ class AmiqusClientTests {
 			amiqus
 				.verify(getRequestedFor(urlPathEqualTo(path)).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
 		}
+		amiqus.verify(
+				getRequestedFor(urlPathEqualTo("/api/v2/cases/89")).withQueryParam("expand", equalTo("client,items")));
 	}
 
 	@Test
@@ -128,7 +130,7 @@ class AmiqusClientTests {
 		assertThat(steps.findValuesAsString("type")).containsExactly("check", "form", "document");
 		amiqus.verify(2,
 				getRequestedFor(urlPathEqualTo("/api/v2/records/9/steps"))
-					.withQueryParam("expand", equalTo("check,form,document"))
+					.withQueryParam("expand", equalTo("check,form,document,review"))
 					.withQueryParam("limit", equalTo("100")));
 	}
 

@@ -132,7 +132,8 @@ class AmiqusEmulatorApiTests {
 		assertThat(this.client.organisation(12).path("name").asString()).isEqualTo("Example Ltd");
 		assertThat(this.client.amiqusCase(89).path("id").asLong()).isEqualTo(89);
 		assertThat(this.emulator.requests()).extracting(ApiRequest::path)
-			.contains("/records/4567?expand=client", "/records/4567/steps?expand=check,form,document&page=1&limit=100");
+			.contains("/records/4567?expand=client",
+					"/records/4567/steps?expand=check,form,document,review&page=1&limit=100");
 
 		assertThatExceptionOfType(AmiqusNotFound.class).isThrownBy(() -> this.client.record(1))
 			.satisfies((ex) -> assertThat(ex.errorMessage()).isEqualTo("Record not found"));

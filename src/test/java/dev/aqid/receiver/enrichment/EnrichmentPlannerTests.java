@@ -27,14 +27,23 @@ class EnrichmentPlannerTests {
 	void fetchesTheRecordForClientRecordEvents() {
 		assertThat(plan("record.updated", 42L, "client", 7L, null, 3L, null))
 			.isEqualTo(fetch(new Target(SnapshotKind.RECORD, "42", 7L)));
-		assertThat(plan("watchlist.updated", 42L, "client", 7L, null, null, null))
-			.isEqualTo(fetch(new Target(SnapshotKind.RECORD, "42", 7L)));
 	}
 
 	@Test
-	void fetchesStepsTooWhenARecordFinishesOrIsReviewed() {
-		assertThat(plan("record.finished", 42L, "client", 7L, null, null, null)).isEqualTo(
-				fetch(new Target(SnapshotKind.RECORD, "42", 7L), new Target(SnapshotKind.RECORD_STEPS, "42", 7L)));
+	void fetchesStepsTooWhenARecordFinishesIsReviewedOrItsWatchlistChanges() {
+		for (String alias : List.of("record.finished", "record.reviewed", "record.unreviewed", "watchlist.updated")) {
+			assertThat(plan(alias, 42L, "client", 7L, null, null, null)).as(alias)
+				.isEqualTo(fetch(new Target(SnapshotKind.RECORD, "42", 7L),
+						new Target(SnapshotKind.RECORD_STEPS, "42", 7L)));
+		}
+	}
+
+	@Test
+	void fetchesTheClientAndTheRecordItCarriesOnClientRecord() {
+		assertThat(plan("client.record", 42L, "client", 7L, null, null, null))
+			.isEqualTo(fetch(new Target(SnapshotKind.CLIENT, "7", 7L), new Target(SnapshotKind.RECORD, "42", 7L)));
+		assertThat(plan("client.record", null, null, 7L, null, null, null))
+			.isEqualTo(fetch(new Target(SnapshotKind.CLIENT, "7", 7L)));
 	}
 
 	@Test
@@ -71,8 +80,9 @@ class EnrichmentPlannerTests {
 
 	private EnrichmentPlan plan(String alias, Long recordId, String recordType, Long clientId, String formReference,
 			Long caseId, Long organisationId) {
+		Instant now = Instant.now();
 		return this.planner.plan(new ClaimedEvent(1, alias, recordId, recordType, clientId, formReference, caseId,
-				organisationId, Instant.now(), 0));
+				organisationId, now, now, 0));
 	}
 
 	private static EnrichmentPlan fetch(Target... targets) {

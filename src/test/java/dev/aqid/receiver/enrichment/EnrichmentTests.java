@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
 import dev.aqid.receiver.system.EmbeddedPostgresServer;
@@ -46,10 +47,10 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "receiver.data-dir=target/test-db/enrichment-${random.uuid}",
 				"amiqus.webhook.secrets=" + WebhookClient.SECRET, "amiqus.api.token=test-token",
-				"amiqus.api.read-timeout=500ms", "amiqus.enrichment.poll-interval=50ms",
-				"amiqus.enrichment.backoff-min=100ms", "amiqus.enrichment.backoff-max=400ms",
-				"amiqus.enrichment.max-attempts=3", "amiqus.enrichment.settle-delay=300ms",
-				"amiqus.enrichment.auth-failure-pause=1s" })
+				"receiver.api.keys=" + ApiClient.KEY, "amiqus.api.read-timeout=500ms",
+				"amiqus.enrichment.poll-interval=50ms", "amiqus.enrichment.backoff-min=100ms",
+				"amiqus.enrichment.backoff-max=400ms", "amiqus.enrichment.max-attempts=3",
+				"amiqus.enrichment.settle-delay=300ms", "amiqus.enrichment.auth-failure-pause=1s" })
 class EnrichmentTests {
 
 	static final WireMockServer amiqus = new WireMockServer(options().dynamicPort());
@@ -91,10 +92,13 @@ class EnrichmentTests {
 
 	WebhookClient webhooks;
 
+	ApiClient api;
+
 	@BeforeEach
 	void setUp() {
 		amiqus.resetAll();
 		this.webhooks = new WebhookClient(this.port);
+		this.api = ApiClient.withKey(this.port);
 	}
 
 	@Test
@@ -160,6 +164,33 @@ class EnrichmentTests {
 		awaitStatus(readable, "enriched");
 		awaitStatus(disabled, "skipped");
 		assertThat(lastError(disabled)).contains("cases may be disabled");
+		amiqus.verify(
+				getRequestedFor(urlPathEqualTo("/api/v2/cases/501")).withQueryParam("expand", equalTo("client,items")));
+	}
+
+	@Test
+	void fetchesTheClientAndItsNewRecordOnClientRecord() {
+		stub("/clients/901", "{\"object\":\"client\",\"id\":901}");
+		stub("/records/902", "{\"object\":\"record\",\"id\":902,\"status\":\"pending\"}");
+
+		long event = deliver("client.record", recordData(902, 901));
+
+		awaitStatus(event, "enriched");
+		assertThat(snapshotData("client", "901")).contains("901");
+		assertThat(snapshotData("record", "902")).contains("pending");
+	}
+
+	@Test
+	void readsTheChecksAndReviewsOfAWatchlistUpdate() {
+		stub("/records/911", "{\"object\":\"record\",\"id\":911}");
+		stub("/records/911/steps", page("[{\"object\":\"step\",\"id\":3,\"type\":\"check\"}]"));
+
+		long event = deliver("watchlist.updated", recordData(911, 912));
+
+		awaitStatus(event, "enriched");
+		amiqus.verify(getRequestedFor(urlPathEqualTo("/api/v2/records/911/steps")).withQueryParam("expand",
+				equalTo("check,form,document,review")));
+		assertThat(snapshotData("record_steps", "911")).contains("check");
 	}
 
 	@Test
@@ -174,6 +205,44 @@ class EnrichmentTests {
 
 		events.forEach((event) -> awaitStatus(event, "enriched"));
 		assertThat(amiqus.findAll(getRequestedFor(urlPathEqualTo("/api/v2/records/601")))).hasSizeBetween(1, 3);
+	}
+
+	@Test
+	void replayFetchesAgainEvenWhenTheSnapshotIsNewerThanTheEvent() {
+		stub("/clients/801", "{\"object\":\"client\",\"id\":801,\"status\":\"pending\"}");
+		long event = deliver("client.updated", "{\"client\":{\"id\":801}}");
+		awaitStatus(event, "enriched");
+		stub("/clients/801", "{\"object\":\"client\",\"id\":801,\"status\":\"approved\"}");
+
+		ApiClient.Response response = this.api.post("/api/events/" + event + "/replay");
+
+		assertThat(response.status()).isEqualTo(202);
+		awaitStatus(event, "enriched");
+		assertThat(snapshotData("client", "801")).contains("approved");
+		amiqus.verify(2, getRequestedFor(urlPathEqualTo("/api/v2/clients/801")));
+	}
+
+	@Test
+	void bulkReplayFetchesEachObjectAgainOnceForAllItsEvents() {
+		stub("/records/811", "{\"object\":\"record\",\"id\":811}");
+		stub("/records/821", "{\"object\":\"record\",\"id\":821}");
+		List<Long> aboutOne = IntStream.range(0, 3)
+			.mapToObj((i) -> deliver("record.updated", recordData(811, 812)))
+			.toList();
+		long aboutOther = deliver("record.updated", recordData(821, 822));
+		aboutOne.forEach((event) -> awaitStatus(event, "enriched"));
+		awaitStatus(aboutOther, "enriched");
+		amiqus.resetRequests();
+
+		ApiClient.Response response = this.api.post("/api/events/replay?record_id=811");
+
+		assertThat(response.status()).isEqualTo(202);
+		assertThat(response.json().path("queued").asLong()).isEqualTo(3);
+		aboutOne.forEach((event) -> awaitStatus(event, "enriched"));
+		assertThat(amiqus.findAll(getRequestedFor(urlPathEqualTo("/api/v2/records/811"))))
+			.as("one fetch serves every replayed event of the record, claimed together or not")
+			.hasSizeBetween(1, 2);
+		assertThat(amiqus.findAll(getRequestedFor(urlPathEqualTo("/api/v2/records/821")))).isEmpty();
 	}
 
 	@Test
@@ -316,8 +385,9 @@ class EnrichmentTests {
 		try (RunningReceiver second = RunningReceiver
 			.start(List.of("spring.datasource.url=jdbc:postgresql://localhost:" + this.database.port() + "/postgres",
 					"spring.datasource.username=postgres", "amiqus.api.url=" + amiqus.baseUrl() + "/api/v2",
-					"amiqus.api.token=test-token", "amiqus.enrichment.poll-interval=20ms",
-					"amiqus.enrichment.batch-size=5", "amiqus.enrichment.settle-delay=300ms"))) {
+					"amiqus.api.token=test-token", "receiver.api.keys=" + ApiClient.KEY,
+					"amiqus.enrichment.poll-interval=20ms", "amiqus.enrichment.batch-size=5",
+					"amiqus.enrichment.settle-delay=300ms"))) {
 			List<Long> events = IntStream.range(0, 120)
 				.mapToObj((i) -> deliver("record.updated", recordData(2000 + i, 1)))
 				.toList();
@@ -353,8 +423,11 @@ class EnrichmentTests {
 	private long deliver(String alias, String data) {
 		String body = (alias == null)
 				? "{\"uuid\":\"" + UUID.randomUUID() + "\",\"event\":\"ping\",\"data\":[\"ping\"]}"
-				: "{\"trigger\":{\"alias\":\"" + alias + "\",\"triggered_at\":\"2024-05-07T12:30:45Z\"},\"data\":"
-						+ data + "}";
+				// A webhook uuid of its own: every delivery here is a distinct event, not
+				// a
+				// replay of an earlier body.
+				: "{\"webhook\":{\"uuid\":\"" + UUID.randomUUID() + "\"},\"trigger\":{\"alias\":\"" + alias
+						+ "\",\"triggered_at\":\"2024-05-07T12:30:45Z\"},\"data\":" + data + "}";
 		WebhookClient.Answer answer = this.webhooks.deliver(body, UUID.randomUUID().toString());
 		assertThat(answer.status()).isEqualTo(202);
 		return Long.parseLong(answer.eventId());
