@@ -8,9 +8,8 @@ import java.time.Instant;
  * @param receivedAt when it arrived
  * @param freshAfter a snapshot fetched at or after this instant reflects the event: when
  * it arrived, or when an operator last replayed it (a replay asks for a new fetch)
- * @param traceParent the trace it was stored in (null with tracing off)
  */
 record ClaimedEvent(long id, String alias, Long recordId, String recordType, Long clientId, String formReference,
-		Long caseId, Long organisationId, Instant receivedAt, Instant freshAfter, int attempts, String traceParent) {
+		Long caseId, Long organisationId, Instant receivedAt, Instant freshAfter, int attempts) {
 
 }

@@ -33,7 +33,7 @@ class EnrichmentQueue {
 			 where e.id = due.id
 			returning e.id, e.alias, e.record_id, e.record_type, e.client_id, e.form_reference, e.case_id,
 			          e.organisation_id, e.received_at, greatest(e.received_at, e.replayed_at) as fresh_after,
-			          e.enrichment_attempts, e.trace_parent""";
+			          e.enrichment_attempts""";
 
 	private static final String REQUEUE = """
 			update events set enrichment_status = 'pending', enrichment_attempts = 0, next_attempt_at = now(),
@@ -137,7 +137,7 @@ class EnrichmentQueue {
 				rs.getString("record_type"), nullableLong(rs, "client_id"), rs.getString("form_reference"),
 				nullableLong(rs, "case_id"), nullableLong(rs, "organisation_id"),
 				rs.getTimestamp("received_at").toInstant(), rs.getTimestamp("fresh_after").toInstant(),
-				rs.getInt("enrichment_attempts"), rs.getString("trace_parent"));
+				rs.getInt("enrichment_attempts"));
 	}
 
 	private static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -18,7 +18,6 @@ import dev.aqid.receiver.amiqus.AmiqusNotFound;
 import dev.aqid.receiver.amiqus.AmiqusRateLimited;
 import dev.aqid.receiver.amiqus.AmiqusUnauthorized;
 import dev.aqid.receiver.amiqus.AmiqusValidationFailed;
-import dev.aqid.receiver.system.EventTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +53,6 @@ class EventEnricher {
 
 	private final EnrichmentProperties properties;
 
-	private final EventTracing tracing;
-
 	private final Clock clock = Clock.systemUTC();
 
 	private final AtomicBoolean authFailing = new AtomicBoolean();
@@ -63,7 +60,7 @@ class EventEnricher {
 	private final InFlightFetches inFlight = new InFlightFetches();
 
 	EventEnricher(EnrichmentQueue queue, SnapshotStore snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
-			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties, EventTracing tracing) {
+			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties) {
 		this.queue = queue;
 		this.snapshots = snapshots;
 		this.planner = planner;
@@ -71,7 +68,6 @@ class EventEnricher {
 		this.pause = pause;
 		this.metrics = metrics;
 		this.properties = properties;
-		this.tracing = tracing;
 	}
 
 	/** Whether the last answer Amiqus gave to a fetch was 401 or 403. */
@@ -138,26 +134,24 @@ class EventEnricher {
 			BooleanSupplier keepGoing) {
 		Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
 		Map<Target.Key, Target> targets = new LinkedHashMap<>();
-		Map<Target.Key, ClaimedEvent> newestEvent = new HashMap<>();
+		Map<Target.Key, Instant> newestEvent = new HashMap<>();
 		toFetch.forEach((event, eventTargets) -> eventTargets.forEach((target) -> {
 			targets.putIfAbsent(target.key(), target);
-			newestEvent.merge(target.key(), event, (a, b) -> a.freshAfter().isAfter(b.freshAfter()) ? a : b);
+			newestEvent.merge(target.key(), event.freshAfter(), (a, b) -> a.isAfter(b) ? a : b);
 		}));
 		Map<Target.Key, Instant> fetchedAt = this.snapshots.fetchedAt(targets.keySet());
 		Map<Target.Key, FetchOutcome> outcomes = new HashMap<>();
 		for (Target target : targets.values()) {
 			Instant fetched = fetchedAt.get(target.key());
-			ClaimedEvent newest = newestEvent.get(target.key());
-			if (fetched != null && !fetched.isBefore(newest.freshAfter())) {
+			if (fetched != null && !fetched.isBefore(newestEvent.get(target.key()))) {
 				outcomes.put(target.key(), FetchOutcome.FRESH);
 			}
 			else if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
 				outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
 			}
 			else {
-				// The fetch continues the trace of the newest event it serves.
-				outcomes.put(target.key(), this.inFlight.fetchOnce(target.key(), newest.freshAfter(), () -> this.tracing
-					.inSpanContinuing("enrich " + target.kind().column(), newest.traceParent(), () -> fetch(target))));
+				outcomes.put(target.key(),
+						this.inFlight.fetchOnce(target.key(), newestEvent.get(target.key()), () -> fetch(target)));
 			}
 		}
 		return outcomes;

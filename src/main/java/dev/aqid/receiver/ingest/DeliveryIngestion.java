@@ -2,7 +2,6 @@ package dev.aqid.receiver.ingest;
 
 import java.sql.SQLException;
 
-import dev.aqid.receiver.system.EventTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +27,11 @@ public class DeliveryIngestion {
 
 	private final IngestMetrics metrics;
 
-	private final EventTracing tracing;
-
-	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics,
-			EventTracing tracing) {
+	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics) {
 		this.parser = parser;
 		this.store = store;
 		this.writer = writer;
 		this.metrics = metrics;
-		this.tracing = tracing;
 	}
 
 	/**
@@ -46,13 +41,10 @@ public class DeliveryIngestion {
 	public StoredEvent ingest(IncomingDelivery delivery) {
 		byte[] sha256 = DedupeKey.sha256(delivery.body());
 		String deliveryId = blankToNull(delivery.deliveryId());
-		DeliveryContent content = this.parser.parse(delivery.body());
-		StoredEvent stored = this.tracing.inChildSpan("store delivery", (traceParent) -> {
-			EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
-					delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(), content,
-					traceParent);
-			return this.metrics.storeTimer().record(() -> storeOrExplain(row, delivery.source()));
-		});
+		EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
+				delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(),
+				this.parser.parse(delivery.body()));
+		StoredEvent stored = this.metrics.storeTimer().record(() -> storeOrExplain(row, delivery.source()));
 		this.metrics.stored(stored, delivery.source());
 		if (stored.replayedBody()) {
 			log.info(
@@ -62,7 +54,7 @@ public class DeliveryIngestion {
 		}
 		if (log.isDebugEnabled()) {
 			log.debug("Stored delivery {} as event {} (duplicate: {}, alias: {})", deliveryId, stored.eventId(),
-					stored.duplicate(), content.alias());
+					stored.duplicate(), row.content().alias());
 		}
 		return stored;
 	}

@@ -82,7 +82,7 @@ class EnrichmentPlannerTests {
 			Long caseId, Long organisationId) {
 		Instant now = Instant.now();
 		return this.planner.plan(new ClaimedEvent(1, alias, recordId, recordType, clientId, formReference, caseId,
-				organisationId, now, now, 0, null));
+				organisationId, now, now, 0));
 	}
 
 	private static EnrichmentPlan fetch(Target... targets) {

@@ -111,11 +111,6 @@ class EnrichmentTests {
 		assertThat(snapshotData("client", "101")).contains("\"status\": \"active\"");
 		amiqus.verify(1, getRequestedFor(urlPathEqualTo("/api/v2/clients/101")).withHeader("Authorization",
 				equalTo("Bearer test-token")));
-		amiqus.verify(1, getRequestedFor(urlPathEqualTo("/api/v2/clients/101")).withoutHeader("traceparent")
-			.withoutHeader("b3"));
-		// Tracing is off without an OTLP endpoint: nothing about a trace is written down.
-		assertThat(this.jdbc.queryForObject("select trace_parent from events where id = ?", String.class, event))
-			.isNull();
 	}
 
 	@Test
