@@ -437,16 +437,20 @@ public final class AmiqusEmulator implements AutoCloseable {
 		long clientId = 1000 + run;
 		long recordId = 5000 + run;
 		String email = "demo.person+" + run + "@example.com";
-		String now = EmulatorJson.timestamp(this.state.now());
-		this.state.putEntity(clientPath(clientId), DemoData.client(clientId, email, now));
+		Instant created = this.state.now();
+		this.state.putEntity(clientPath(clientId), DemoData.client(clientId, email, EmulatorJson.timestamp(created)));
 		List<DeliveryResult> results = new ArrayList<>(
 				send("client.created", DemoData.clientEvent(this.baseUrl, clientId)));
-		this.state.putEntity(recordPath(recordId), DemoData.record(recordId, clientId, email, "pending", now));
-		this.state.putEntity(recordPath(recordId) + "/steps", DemoData.steps(recordId, "pending"));
+		JsonNode pending = DemoData.steps(recordId, created, null);
+		this.state.putEntity(recordPath(recordId),
+				DemoData.record(recordId, clientId, email, "pending", created, created, pending));
+		this.state.putEntity(recordPath(recordId) + "/steps", pending);
 		results.addAll(send("record.created", DemoData.recordEvent(this.baseUrl, recordId, clientId)));
-		String finished = EmulatorJson.timestamp(this.state.now());
-		this.state.putEntity(recordPath(recordId), DemoData.record(recordId, clientId, email, "complete", finished));
-		this.state.putEntity(recordPath(recordId) + "/steps", DemoData.steps(recordId, "complete"));
+		Instant finished = this.state.now();
+		JsonNode accepted = DemoData.steps(recordId, created, finished);
+		this.state.putEntity(recordPath(recordId),
+				DemoData.record(recordId, clientId, email, "complete", created, finished, accepted));
+		this.state.putEntity(recordPath(recordId) + "/steps", accepted);
 		results.addAll(send("record.finished", DemoData.recordEvent(this.baseUrl, recordId, clientId)));
 		return results;
 	}

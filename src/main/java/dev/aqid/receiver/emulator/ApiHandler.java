@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -103,7 +104,7 @@ final class ApiHandler implements HttpHandler {
 			return notAllowed(method);
 		}
 		if (size == 2 && first.equals("records")) {
-			return entity(segments, "Record");
+			return record(segments);
 		}
 		if (size == 3 && first.equals("records") && segments.get(2).equals("steps")) {
 			return recordSteps(segments, query);
@@ -140,14 +141,28 @@ final class ApiHandler implements HttpHandler {
 			.orElseGet(() -> Answer.json(404, error(thing + " not found")));
 	}
 
+	/**
+	 * A record with its steps collapsed: Amiqus's {@code expand} for a record offers only
+	 * {@code client}, never the steps' checks, forms or documents.
+	 */
+	private Answer record(List<String> segments) {
+		if (id(segments.get(1)) == null) {
+			return Answer.json(404, error("Record not found"));
+		}
+		return this.state.entity(path(segments))
+			.map((record) -> Answer.json(200, StepExpansion.collapseRecord(record)))
+			.orElseGet(() -> Answer.json(404, error("Record not found")));
+	}
+
 	private Answer recordSteps(List<String> segments, Map<String, String> query) {
 		Long recordId = id(segments.get(1));
 		if (recordId == null || this.state.entity(AmiqusEmulator.recordPath(recordId)).isEmpty()) {
 			return Answer.json(404, error("Record not found"));
 		}
 		List<JsonNode> steps = new ArrayList<>();
+		Set<String> expanded = StepExpansion.parse(query.get("expand"));
 		this.state.entity(AmiqusEmulator.recordPath(recordId) + "/steps")
-			.ifPresent((array) -> array.forEach(steps::add));
+			.ifPresent((array) -> StepExpansion.collapse(array, expanded).forEach(steps::add));
 		return page(steps, query, AmiqusEmulator.recordPath(recordId) + "/steps");
 	}
 

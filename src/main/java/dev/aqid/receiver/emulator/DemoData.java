@@ -1,6 +1,10 @@
 package dev.aqid.receiver.emulator;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -8,6 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
  * ("Demo Person", example.com).
  */
 final class DemoData {
+
+	/** How long a demo record stays open, as {@code expired_at} says. */
+	private static final Duration RECORD_LIFETIME = Duration.ofDays(30);
 
 	private DemoData() {
 	}
@@ -34,39 +41,68 @@ final class DemoData {
 		return client;
 	}
 
-	static JsonNode record(long id, long clientId, String email, String status, String updatedAt) {
+	/**
+	 * A client record with the given steps (kept expanded; the API collapses them as
+	 * Amiqus does). It expires 30 days after it was created.
+	 */
+	static JsonNode record(long id, long clientId, String email, String status, Instant createdAt, Instant updatedAt,
+			JsonNode steps) {
 		ObjectNode record = EmulatorJson.object();
 		record.put("object", "record");
 		record.put("id", id);
 		record.put("status", status);
 		record.put("email", email);
 		record.put("client", clientId);
-		record.putArray("steps").add(id * 10 + 1).add(id * 10 + 2);
+		record.set("steps", steps.deepCopy());
 		record.put("has_reminders", false);
-		record.put("created_at", updatedAt);
-		record.put("updated_at", updatedAt);
-		record.putNull("expired_at");
+		record.put("created_at", EmulatorJson.timestamp(createdAt));
+		record.put("updated_at", EmulatorJson.timestamp(updatedAt));
+		record.put("expired_at", EmulatorJson.timestamp(createdAt.plus(RECORD_LIFETIME)));
 		record.putNull("archived_at");
 		return record;
 	}
 
-	static JsonNode steps(long recordId, String status) {
-		var steps = EmulatorJson.MAPPER.createArrayNode();
-		steps.add(step(recordId * 10 + 1, "photo_id", status));
-		steps.add(step(recordId * 10 + 2, "watchlist", status));
+	/**
+	 * A photo ID check and an identity check, both pending, or both accepted and
+	 * completed at {@code completedAt}.
+	 * @param completedAt when the checks completed, or null while they are pending
+	 */
+	static JsonNode steps(long recordId, Instant createdAt, Instant completedAt) {
+		ArrayNode steps = EmulatorJson.MAPPER.createArrayNode();
+		ObjectNode photoId = step(recordId, recordId * 10 + 1, "photo_id", createdAt, completedAt);
+		ObjectNode preferences = photoId.putObject("preferences");
+		preferences.put("report_type", "standard");
+		preferences.put("facial_similarity", false);
+		preferences.put("live_document", false);
+		preferences.putArray("docs").add("passport").add("driving_licence");
+		preferences.putNull("issuing_countries");
+		steps.add(photoId);
+		steps.add(step(recordId, recordId * 10 + 2, "identity", createdAt, completedAt));
 		return steps;
 	}
 
-	private static JsonNode step(long id, String checkType, String status) {
+	private static ObjectNode step(long recordId, long id, String checkType, Instant createdAt, Instant completedAt) {
 		ObjectNode step = EmulatorJson.object();
 		step.put("object", "step");
 		step.put("id", id);
-		step.put("type", "check");
+		step.put("type", "check." + checkType);
 		ObjectNode check = step.putObject("check");
 		check.put("object", "check");
 		check.put("id", id);
 		check.put("type", checkType);
-		check.put("status", status);
+		check.put("record", recordId);
+		check.put("status", (completedAt != null) ? "accepted" : "pending");
+		check.putNull("response");
+		check.put("created_at", EmulatorJson.timestamp(createdAt));
+		check.put("updated_at", EmulatorJson.timestamp((completedAt != null) ? completedAt : createdAt));
+		step.putNull("review");
+		step.put("cost", 1);
+		if (completedAt != null) {
+			step.put("completed_at", EmulatorJson.timestamp(completedAt));
+		}
+		else {
+			step.putNull("completed_at");
+		}
 		return step;
 	}
 

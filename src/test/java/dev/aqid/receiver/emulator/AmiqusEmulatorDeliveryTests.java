@@ -204,7 +204,11 @@ class AmiqusEmulatorDeliveryTests {
 		assertThat(this.client.client(clientId).path("email").asString()).endsWith("@example.com");
 		assertThat(this.client.record(recordId).path("status").asString()).isEqualTo("complete");
 		assertThat(this.client.record(recordId).path("client").asLong()).isEqualTo(clientId);
-		assertThat(this.client.recordSteps(recordId)).hasSize(2);
+		assertThat(this.client.recordSteps(recordId)).hasSize(2)
+			.allSatisfy((step) -> assertThat(step.path("check").path("status").asString()).isEqualTo("accepted"));
+		// As at Amiqus: a record names its steps' checks by id; the steps expand them.
+		assertThat(this.client.record(recordId).path("steps"))
+			.allSatisfy((step) -> assertThat(step.path("check").isIntegralNumber()).isTrue());
 	}
 
 	@Test

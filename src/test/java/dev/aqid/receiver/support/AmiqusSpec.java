@@ -96,6 +96,24 @@ public final class AmiqusSpec {
 		return Optional.empty();
 	}
 
+	/**
+	 * Validates an error body against the answer the description shares between
+	 * operations for this status ({@code #/components/responses/404}, say): the shape of
+	 * an error Amiqus gives where an operation does not list that status itself.
+	 * @param status the HTTP status
+	 * @param body the JSON body
+	 * @return the validator's errors, one line each; empty when the body conforms
+	 */
+	public List<String> sharedAnswerProblems(int status, JsonNode body) {
+		String pointer = pointer("components", "responses", String.valueOf(status), "content", "application/json",
+				"schema");
+		if (this.document.at(pointer).isMissingNode()) {
+			return List.of("no shared " + status + " answer with a JSON body");
+		}
+		Schema schema = this.schemas.getSchema(SchemaLocation.of(LOCATION + "#" + fragment(pointer)));
+		return schema.validate(body).stream().map((error) -> "shared " + status + ": " + error).toList();
+	}
+
 	private JsonNode resolve(JsonNode node) {
 		JsonNode current = node;
 		while (current.has("$ref")) {
