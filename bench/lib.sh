@@ -1,5 +1,5 @@
 # Shared by the benchmark scripts: source it after setting BENCH_NAME, SCRIPT_DIR, JAR,
-# BENCH_TMP and LOAD_JAVA_OPTS. Bash only.
+# BENCH_TMP and LOAD_JAVA_OPTS (JVM options of the request signer). Bash only.
 
 log() { printf '[%s %(%H:%M:%S)T] %s\n' "$BENCH_NAME" -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -18,14 +18,6 @@ build_jar_if_missing() {
 		./mvnw -q -B -DskipTests package
 		[[ -f "$JAR" ]] || die "build finished but $JAR does not exist"
 	fi
-}
-
-# Compiles IngestLoad once and sets LOAD_CMD to run it (bench/enrichment.sh, until it moves to wrk).
-compile_load_generator() {
-	log "compiling the load generator"
-	javac -d "$BENCH_TMP/classes" "$SCRIPT_DIR/IngestLoad.java"
-	# shellcheck disable=SC2206
-	LOAD_CMD=(java $LOAD_JAVA_OPTS -cp "$BENCH_TMP/classes" IngestLoad)
 }
 
 # Dies with how to install it when wrk (the HTTP load generator of the benchmarks) is missing.
