@@ -6,7 +6,8 @@
 #
 # Each phase starts a fresh service (fresh embedded PostgreSQL in a temp dir) and a fresh
 # Amiqus stand-in (the project's emulator, dev.aqid.receiver.emulator.EmulatorMain, run
-# from the service's jar), posts signed deliveries with bench/IngestLoad.java, waits until
+# from the service's jar), posts signed deliveries with wrk (bench/ingest.lua, requests pre-signed
+# by bench/SignRequests.java), waits until
 # no event is pending, and reads the outcome from the events table and the stand-in's
 # request counter. Phases:
 #   a   distinct entities, as fast as the load generator can post them (a backlog to drain)
@@ -44,14 +45,17 @@ STOP_TIMEOUT="${STOP_TIMEOUT:-60}"
 JAR="${JAR:-$ROOT/target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar}"
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:-}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m}"
-LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx1g}"
+LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xmx1g}" # JVM options of the request signer
+A2_CONNECTIONS="${A2_CONNECTIONS:-8}"   # (a2) connections (wrk threads) sharing the paced load
+B_CONNECTIONS="${B_CONNECTIONS:-16}"    # (b, b2) the same
 KEEP_TMP="${KEEP_TMP:-0}"               # 1: keep logs and data dirs
 
 BENCH_NAME=enrichment-bench
 # shellcheck source=bench/lib.sh
 source "$SCRIPT_DIR/lib.sh"
 
-require_positive N A_CONCURRENCY A2_N A2_RATE B_RECORDS B_EVENTS B_RATE B2_RATE C_CONCURRENCY C_DURATION WORKERS \
+require_positive N A_CONCURRENCY A2_N A2_RATE A2_CONNECTIONS B_RECORDS B_EVENTS B_RATE B2_RATE B_CONNECTIONS \
+	C_CONCURRENCY C_DURATION WORKERS \
 	DRAIN_TIMEOUT STARTUP_TIMEOUT STOP_TIMEOUT
 [[ "$C_WARMUP" =~ ^[0-9]+$ ]] || die "C_WARMUP must be a whole number of seconds"
 for p in $PHASES; do
@@ -67,6 +71,7 @@ SERVICE_PID=""
 SERVICE_DIR=""
 EMU_PID=""
 LOAD_PID=""
+export LOAD_DIR="$BENCH_TMP/load"
 
 stop_service() {
 	if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
@@ -101,10 +106,10 @@ exit_through cleanup
 
 # --------------------------------------------------------------------------- prerequisites
 cd "$ROOT"
-require_commands java curl
+require_commands java javac curl
+require_wrk
 command -v psql >/dev/null || die "psql not found (apt-get install postgresql-client)"
 build_jar_if_missing
-compile_load_generator
 
 
 export PGCONNECT_TIMEOUT=10 PGUSER=postgres PGDATABASE=postgres PGHOST=127.0.0.1
@@ -142,6 +147,7 @@ kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -n1; } # line key
 HTTP_PORT=""
 DB_PORT=""
 SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export LOAD_SECRET="$SECRET"
 API_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" # /actuator/prometheus needs one
 start_service() { # name env...
 	local name=$1 t0 deadline
@@ -181,14 +187,13 @@ prom_mean_ms() {
 }
 
 # --------------------------------------------------------------------------- load
-run_load() { # name max-seconds args...
-	local name=$1 max=$2 rc=0
-	shift 2
-	timeout -k 10 "$max" "${LOAD_CMD[@]}" --url "http://127.0.0.1:$HTTP_PORT/webhooks/amiqus" --secret "$SECRET" \
-		--label "$name" "$@" >"$BENCH_TMP/$name/load.out" 2>&1 &
+run_load() { # load_phase arguments (bench/lib.sh): kind name ...
+	local name=$2 rc=0
+	LOAD_URL="http://127.0.0.1:$HTTP_PORT/webhooks/amiqus" load_phase "$@" >"$BENCH_TMP/$name/load.out" 2>&1 &
 	LOAD_PID=$!
 	wait "$LOAD_PID" || rc=$?
 	LOAD_PID=""
+export LOAD_DIR="$BENCH_TMP/load"
 	grep -v '^RESULT ' "$BENCH_TMP/$name/load.out" | sed 's/^/    /' >&2 || true
 	((rc == 0)) || log "WARNING: load generator for $name exited $rc (non-202 answers, errors or timeout)"
 	LOAD_RESULT="$(grep '^RESULT ' "$BENCH_TMP/$name/load.out" | head -n1 || true)"
@@ -313,7 +318,7 @@ measure() { # name description bursts
 		"$name" "$total" "$distinct" "$calls" "$cpe" "$target" "$verdict" "$tput" "$p50" "$p99" "$pmax")")
 }
 
-enrichment_phase() { # name description records latency bursts load-args...
+enrichment_phase() { # name description records latency bursts load_phase-args...
 	local name=$1 desc=$2 records=$3 latency=$4 bursts=$5
 	shift 5
 	mkdir -p "$BENCH_TMP/$name"
@@ -323,7 +328,10 @@ enrichment_phase() { # name description records latency bursts load-args...
 	# What reached the stand-in before the load is not for any event: measure leaves it out.
 	PRE_LOAD_CALLS="$(kv "$(emu_stats)" requests)"
 	((PRE_LOAD_CALLS == 0)) || ODD+=("$name: the stand-in had $PRE_LOAD_CALLS request(s) before the load (not counted as calls)")
-	run_load "$name" 400 --alias record.updated --warmup 0 --duration 300s "$@"
+	# a fixed number of deliveries, all trigger.alias record.updated; at most 300 s
+	local kind=$1
+	shift
+	run_load "$kind" "$name" "$@" --alias record.updated
 	measure "$name" "$desc" "$bursts"
 	stop_service
 	stop_emulator
@@ -332,15 +340,15 @@ enrichment_phase() { # name description records latency bursts load-args...
 for phase in $PHASES; do
 	case "$phase" in
 		a) enrichment_phase a "$N distinct records, posted closed-loop (c=$A_CONCURRENCY) as fast as possible" \
-			"$N" "$LATENCY" 0 --record-ids "$N" --count "$N" --concurrency "$A_CONCURRENCY" ;;
+			"$N" "$LATENCY" 0 closed-count "$A_CONCURRENCY" 300 "$N" --record-ids "$N" ;;
 		a2) enrichment_phase a2 "$A2_N distinct records, paced at $A2_RATE/s" \
-			"$A2_N" "$LATENCY" 0 --record-ids "$A2_N" --count "$A2_N" --rate "$A2_RATE" ;;
+			"$A2_N" "$LATENCY" 0 open-count "$A2_CONNECTIONS" 300 "$A2_N" "$A2_RATE" --record-ids "$A2_N" ;;
 		b) enrichment_phase b "$B_RECORDS records x $B_EVENTS events, one burst per record at $B_RATE/s" \
-			"$B_RECORDS" "$LATENCY" "$B_RECORDS" --record-ids "$B_RECORDS" --burst "$B_EVENTS" \
-			--count "$((B_RECORDS * B_EVENTS))" --rate "$B_RATE" --connections 16 ;;
+			"$B_RECORDS" "$LATENCY" "$B_RECORDS" open-count "$B_CONNECTIONS" 300 "$((B_RECORDS * B_EVENTS))" "$B_RATE" \
+			--record-ids "$B_RECORDS" --burst "$B_EVENTS" ;;
 		b2) enrichment_phase b2 "$B_RECORDS records x $B_EVENTS events, interleaved round-robin at $B2_RATE/s" \
-			"$B_RECORDS" "$LATENCY" "$B_RECORDS" --record-ids "$B_RECORDS" \
-			--count "$((B_RECORDS * B_EVENTS))" --rate "$B2_RATE" --connections 16 ;;
+			"$B_RECORDS" "$LATENCY" "$B_RECORDS" open-count "$B_CONNECTIONS" 300 "$((B_RECORDS * B_EVENTS))" "$B2_RATE" \
+			--record-ids "$B_RECORDS" ;;
 	esac
 done
 
@@ -355,8 +363,7 @@ c_run() { # name env...
 	pmfile="$(find "$SERVICE_DIR/data" -name postmaster.pid 2>/dev/null | head -n1)"
 	dbpid="$([[ -n "$pmfile" ]] && head -n1 "$pmfile" || echo -1)"
 	# The same mix of deliveries as bench/ingest.sh (random aliases and ids).
-	run_load "$name" $((C_WARMUP + C_DURATION + 120)) --concurrency "$C_CONCURRENCY" \
-		--warmup "${C_WARMUP}s" --duration "${C_DURATION}s" --watch-pid "$SERVICE_PID" --watch-db-pid "$dbpid"
+	WATCH_PID="$SERVICE_PID" WATCH_DB_PID="$dbpid" run_load closed "$name" "$C_CONCURRENCY" "$C_WARMUP" "$C_DURATION"
 	stats="$(emu_stats)"
 	local st
 	st="$(q "select string_agg(enrichment_status || '=' || n, ' ' order by enrichment_status)

@@ -2,32 +2,40 @@
 # Ingest benchmark for the Amiqus webhook receiver.
 #
 #   bench/ingest.sh                      # embedded PostgreSQL in a fresh temp dir
+#   QUICK=1 bench/ingest.sh              # a smoke run: 3 s phases, junk numbers
 #   CONCURRENCY=32 DURATION=30 RATE=1000 CLOSED_WARMUP=20 WARMUP=5 bench/ingest.sh
 #   SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/receiver SPRING_DATASOURCE_USERNAME=u \
 #     SPRING_DATASOURCE_PASSWORD=p bench/ingest.sh      # external PostgreSQL (see README.md)
 #
-# Runs (a) a closed loop at CONCURRENCY, (b) an open loop at RATE/s, (c) pgbench doing the
-# same single-row INSERT into the same events table on the same PostgreSQL, then prints a
+# Runs (a) a closed loop at CONCURRENCY, (b) an open loop at RATE/s, both with wrk
+# (bench/ingest.lua) sending deliveries pre-signed by bench/SignRequests.java, (c) pgbench doing
+# the same single-row INSERT into the same events table on the same PostgreSQL, then prints a
 # table. See bench/README.md for what every number means.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 
+QUICK="${QUICK:-0}"                 # 1: smoke-run defaults for the three durations below
+if [[ "$QUICK" == 1 ]]; then
+	DURATION="${DURATION:-3}" WARMUP="${WARMUP:-1}" CLOSED_WARMUP="${CLOSED_WARMUP:-3}"
+fi
 CONCURRENCY="${CONCURRENCY:-32}"
 DURATION="${DURATION:-30}"          # seconds, each of the three measured phases
 WARMUP="${WARMUP:-5}"               # seconds, unmeasured, before the open loop and pgbench
 CLOSED_WARMUP="${CLOSED_WARMUP:-20}" # seconds, unmeasured, before the closed loop: the service's
                                      # first load after start-up, when its JIT is still compiling
 RATE="${RATE:-1000}"                # open-loop arrival rate, requests/s
-OPEN_CONNECTIONS="${OPEN_CONNECTIONS:-}"  # open-loop pool size (default: load generator's)
+OPEN_CONNECTIONS="${OPEN_CONNECTIONS:-}"  # open-loop connections (default max(64, RATE/20)), one wrk thread each
 DUPLICATES_EVERY="${DUPLICATES_EVERY:-0}" # >0: every Nth request re-sends an earlier delivery
 PGBENCH_JOBS="${PGBENCH_JOBS:-2}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-240}" # seconds to wait for /actuator/health = UP
 STOP_TIMEOUT="${STOP_TIMEOUT:-60}"
 JAR="${JAR:-$ROOT/target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar}"
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:-}"
-LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xms512m -Xmx2g}"
+LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xmx1g}" # JVM options of the request signer
+export SUPPLY_PER_S="${SUPPLY_PER_S:-6000}" # closed loop: requests pre-signed per second of the run
+export LOAD_DRAIN="${LOAD_DRAIN:-10}"       # seconds after a window in which wrk collects the answers
 STRICT_TARGETS="${STRICT_TARGETS:-0}"     # 1: exit non-zero when a performance target is missed
 KEEP_TMP="${KEEP_TMP:-0}"                 # 1: keep logs and the data dir after the run
 
@@ -35,10 +43,12 @@ BENCH_NAME=ingest-bench
 # shellcheck source=bench/lib.sh
 source "$SCRIPT_DIR/lib.sh"
 
-require_positive CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIMEOUT
+[[ "$QUICK" == 0 || "$QUICK" == 1 ]] || die "QUICK is 0 or 1 (got '$QUICK')"
+require_positive CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIMEOUT SUPPLY_PER_S
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds (got '$WARMUP')"
 [[ "$CLOSED_WARMUP" =~ ^[0-9]+$ ]] || die "CLOSED_WARMUP must be a whole number of seconds (got '$CLOSED_WARMUP')"
-[[ "$DUPLICATES_EVERY" =~ ^[0-9]+$ ]] || die "DUPLICATES_EVERY must be a number (got '$DUPLICATES_EVERY')"
+[[ "$DUPLICATES_EVERY" =~ ^[0-9]+$ && "$DUPLICATES_EVERY" != 1 ]] || die "DUPLICATES_EVERY must be 0 or a number >= 2 (got '$DUPLICATES_EVERY')"
+[[ -z "$OPEN_CONNECTIONS" || "$OPEN_CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "OPEN_CONNECTIONS must be a positive integer"
 
 # --------------------------------------------------------------------------- cleanup
 BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-bench.XXXXXX")"
@@ -93,7 +103,8 @@ exit_through cleanup
 
 # --------------------------------------------------------------------------- prerequisites
 cd "$ROOT"
-require_commands java curl
+require_commands java javac curl
+require_wrk
 
 if ! command -v pgbench >/dev/null || ! command -v psql >/dev/null; then
 	log "pgbench/psql missing: installing postgresql-client with apt-get"
@@ -104,13 +115,13 @@ if ! command -v pgbench >/dev/null || ! command -v psql >/dev/null; then
 fi
 
 build_jar_if_missing
-compile_load_generator
 
 
 # --------------------------------------------------------------------------- start the service
 SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 HTTP_PORT="${BENCH_HTTP_PORT:-$(free_port)}"
 URL="http://127.0.0.1:$HTTP_PORT/webhooks/amiqus"
+export LOAD_URL="$URL" LOAD_SECRET="$SECRET" LOAD_DIR="$BENCH_TMP/load"
 # This measures ingest only: the enrichment workers are off unless BENCH_ENRICHMENT=true,
 # no API token is passed on, and the Amiqus API URL is a closed local port, so nothing the
 # benchmark stores is ever fetched from Amiqus.
@@ -206,19 +217,18 @@ ROWS_BEFORE="$(service_rows)"
 
 # --------------------------------------------------------------------------- (a) closed loop
 FAILED=()
-run_load() { # name, warm-up seconds, args...
-	local name=$1 warm=$2
-	shift 2
-	run_bg "$BENCH_TMP/$name.out" "${LOAD_CMD[@]}" --url "$URL" --secret "$SECRET" --warmup "${warm}s" \
-		--duration "${DURATION}s" --label "$name" --watch-pid "$SERVICE_PID" \
-		--watch-db-pid "${DB_POSTMASTER_PID:--1}" "$@"
+export WATCH_PID="$SERVICE_PID" WATCH_DB_PID="${DB_POSTMASTER_PID:-}"
+run_load() { # load_phase arguments (bench/lib.sh): closed|open name ...
+	local name=$2
+	run_bg "$BENCH_TMP/$name.out" load_phase "$@"
 	if (( BG_RC != 0 )); then
-		FAILED+=("$name: load generator exit $BG_RC (non-202 answers or errors)")
+		FAILED+=("$name: load phase exit $BG_RC (non-202 answers, I/O errors, requests never sent or too few pre-signed)")
 	fi
 	kill -0 "$SERVICE_PID" 2>/dev/null || die "the service died during the $name run"
 }
 dup_args=()
 (( DUPLICATES_EVERY > 0 )) && dup_args=(--duplicates-every "$DUPLICATES_EVERY")
+OPEN_CONNECTIONS="${OPEN_CONNECTIONS:-$(( RATE / 20 > 64 ? (RATE + 19) / 20 : 64 ))}"
 
 # Memory under load: every 0.5 s during (a) and (b), the service's VmRSS and its embedded
 # PostgreSQL's summed RSS and PSS (kB), into mem.samples.
@@ -236,12 +246,10 @@ MEM_SAMPLES="$BENCH_TMP/mem.samples"
 MEM_SAMPLER_PID=$!
 
 echo "== (a) closed loop: concurrency $CONCURRENCY, ${DURATION}s (+${CLOSED_WARMUP}s warm-up)"
-run_load closed "$CLOSED_WARMUP" --concurrency "$CONCURRENCY" "${dup_args[@]}"
+run_load closed closed "$CONCURRENCY" "$CLOSED_WARMUP" "$DURATION" "${dup_args[@]}"
 echo
-echo "== (b) open loop: $RATE requests/s, ${DURATION}s (+${WARMUP}s warm-up)"
-open_args=(--rate "$RATE")
-[[ -n "$OPEN_CONNECTIONS" ]] && open_args+=(--connections "$OPEN_CONNECTIONS")
-run_load open "$WARMUP" "${open_args[@]}" "${dup_args[@]}"
+echo "== (b) open loop: $RATE requests/s over $OPEN_CONNECTIONS connections, ${DURATION}s (+${WARMUP}s warm-up)"
+run_load open open "$OPEN_CONNECTIONS" "$WARMUP" "$DURATION" "$RATE" "${dup_args[@]}"
 echo
 kill -TERM "$MEM_SAMPLER_PID" 2>/dev/null || true
 wait "$MEM_SAMPLER_PID" 2>/dev/null || true
@@ -263,10 +271,11 @@ ROWS_AFTER="$(service_rows)"
 STORED=$((ROWS_AFTER - ROWS_BEFORE))
 ACKED_NEW=$(( $(rvn closed total_acked_new) + $(rvn open total_acked_new) ))
 LOAD_ERRORS=$(( $(rvn closed total_errors) + $(rvn open total_errors) ))
+UNANSWERED=$(( $(rvn closed unanswered) + $(rvn open unanswered) ))
 if (( STORED == ACKED_NEW )); then
 	ROWCHECK="OK ($STORED rows stored = $ACKED_NEW new 202 answers, warm-up included)"
 else
-	ROWCHECK="MISMATCH ($STORED rows stored, $ACKED_NEW new 202 answers; $LOAD_ERRORS requests ended in I/O errors)"
+	ROWCHECK="MISMATCH ($STORED rows stored, $ACKED_NEW new 202 answers; $LOAD_ERRORS requests ended in I/O errors, $UNANSWERED measured requests still unanswered when wrk stopped)"
 	FAILED+=("row count: $ROWCHECK")
 fi
 echo "== row check: $ROWCHECK"

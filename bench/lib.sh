@@ -1,5 +1,5 @@
 # Shared by the benchmark scripts: source it after setting BENCH_NAME, SCRIPT_DIR, JAR,
-# BENCH_TMP and LOAD_JAVA_OPTS. Bash only.
+# BENCH_TMP and LOAD_JAVA_OPTS (JVM options of the request signer). Bash only.
 
 log() { printf '[%s %(%H:%M:%S)T] %s\n' "$BENCH_NAME" -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -20,12 +20,154 @@ build_jar_if_missing() {
 	fi
 }
 
-# Compiles IngestLoad once and sets LOAD_CMD to run it.
-compile_load_generator() {
-	log "compiling the load generator"
-	javac -d "$BENCH_TMP/classes" "$SCRIPT_DIR/IngestLoad.java"
-	# shellcheck disable=SC2206
-	LOAD_CMD=(java $LOAD_JAVA_OPTS -cp "$BENCH_TMP/classes" IngestLoad)
+# Dies with how to install it when wrk (the HTTP load generator of the benchmarks) is missing.
+require_wrk() {
+	command -v wrk >/dev/null ||
+		die "wrk not found: install it with 'sudo apt-get update && sudo apt-get install -y wrk' (Debian/Ubuntu package wrk)"
+}
+
+# Writes COUNT pre-signed deliveries into FILES files PREFIX.0 .. PREFIX.(FILES-1) (request i in
+# file i mod FILES) with bench/SignRequests.java; more options (--alias, --record-ids, --burst,
+# --duplicates-every) pass through. Needs LOAD_SECRET.
+sign_requests() { # prefix count files [options...]
+	local prefix=$1 count=$2 files=$3
+	shift 3
+	local classes="${LOAD_DIR:-$BENCH_TMP}/classes"
+	if [[ ! -f "$classes/SignRequests.class" ]]; then
+		javac -d "$classes" "$SCRIPT_DIR/SignRequests.java" || die "cannot compile bench/SignRequests.java"
+	fi
+	# shellcheck disable=SC2086
+	java ${LOAD_JAVA_OPTS:-} -cp "$classes" SignRequests --secret "$LOAD_SECRET" --count "$count" \
+		--files "$files" --out "$prefix" "$@" || die "signing $count requests into $prefix.* failed"
+}
+
+# CPU time, in clock ticks, of a process (utime + stime), or with "tree" also of its reaped
+# children (cutime + cstime) and of its live children: a postmaster with its backends.
+cpu_ticks() { # pid [tree]
+	local pid=$1 t c
+	[[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/stat" ]] || { echo 0; return; }
+	t="$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk -v tree="${2:-}" \
+		'{ s = $12 + $13; if (tree != "") s += $14 + $15; print s }')"
+	if [[ -n "${2:-}" ]]; then
+		for c in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+			t=$((t + $(sed 's/^.*) //' "/proc/$c/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)))
+		done
+	fi
+	echo "${t:-0}"
+}
+
+# busy and total jiffies of all cores, from /proc/stat: "busy total"
+machine_jiffies() {
+	local a
+	read -ra a < <(head -n1 /proc/stat)
+	echo "$((a[1] + a[2] + a[3] + a[6] + a[7] + a[8])) $((a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8]))"
+}
+
+# One wrk run of bench/ingest.lua over the request files PREFIX.*; its report goes to standard
+# output and ends in wrk's "RESULT mode=..." line, then a line "CPU service_cpu_pct=...
+# db_cpu_pct=... client_cpu_pct=... machine_busy_pct=..." measured over the window (from the
+# first send to WINDOW seconds later; count runs: to the end). Env: LOAD_URL, WATCH_PID and
+# WATCH_DB_PID (optional), LOAD_DRAIN (seconds wrk may go on after the window to collect the
+# answers, default 10), LOAD_TIMEOUT (wrk --timeout, default 10s).
+wrk_run() { # label mode(closed|open) connections threads rate window count(0|1) prefix
+	local label=$1 mode=$2 conns=$3 threads=$4 rate=$5 window=$6 count=$7 prefix=$8
+	local drain="${LOAD_DRAIN:-10}" marker="$prefix.started" donedir="$prefix.done" wrk_pid rc=0
+	local hz s0 d0 c0 m0 t0 s1 d1 c1 m1 t1
+	rm -rf "$marker" "$donedir"
+	mkdir -p "$donedir"
+	wrk -t "$threads" -c "$conns" -d "$((window + drain))s" --timeout "${LOAD_TIMEOUT:-10s}" \
+		-s "$SCRIPT_DIR/ingest.lua" "$LOAD_URL" -- "requests=$prefix" "mode=$mode" "rate=$rate" \
+		"window=$window" "count=$count" "label=$label" "marker=$marker" "done=$donedir" \
+		"conns=$conns" "threads=$threads" &
+	wrk_pid=$!
+	trap 'kill -INT "$wrk_pid" 2>/dev/null; wait "$wrk_pid" 2>/dev/null; exit 143' TERM
+	while [[ ! -e "$marker" ]] && kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.01; done
+	hz="$(getconf CLK_TCK)"
+	s0="$(cpu_ticks "${WATCH_PID:-}")" d0="$(cpu_ticks "${WATCH_DB_PID:-}" tree)" c0="$(cpu_ticks "$wrk_pid")"
+	m0="$(machine_jiffies)" t0="$(date +%s%N)"
+	local end=$(($(date +%s%N) + window * 1000000000))
+	while kill -0 "$wrk_pid" 2>/dev/null && { ((count == 1)) || (($(date +%s%N) < end)); }; do sleep 0.05; done
+	s1="$(cpu_ticks "${WATCH_PID:-}")" d1="$(cpu_ticks "${WATCH_DB_PID:-}" tree)" c1="$(cpu_ticks "$wrk_pid")"
+	m1="$(machine_jiffies)" t1="$(date +%s%N)"
+	((c1 > 0)) || c1=$c0 # wrk ended first (count run): its last sample stands
+	wait "$wrk_pid" || rc=$?
+	trap - TERM
+	awk -v hz="$hz" -v ns="$((t1 - t0))" -v s="$((s1 - s0))" -v d="$((d1 - d0))" -v c="$((c1 - c0))" \
+		-v m0="$m0" -v m1="$m1" -v svc="${WATCH_PID:-}" -v db="${WATCH_DB_PID:-}" 'BEGIN {
+		split(m0, a, " "); split(m1, b, " "); secs = ns / 1e9
+		sv = "n/a"; dv = "n/a"; cv = "n/a"; mv = "n/a"
+		if (secs > 0) {
+			if (svc ~ /^[0-9]+$/) sv = sprintf("%.0f", 100 * s / hz / secs)
+			if (db ~ /^[0-9]+$/ && db > 0) dv = sprintf("%.0f", 100 * d / hz / secs)
+			cv = sprintf("%.0f", 100 * c / hz / secs)
+		}
+		if (b[2] > a[2]) mv = sprintf("%.0f", 100 * (b[1] - a[1]) / (b[2] - a[2]))
+		printf "CPU service_cpu_pct=%s db_cpu_pct=%s client_cpu_pct=%s machine_busy_pct=%s\n", sv, dv, cv, mv }'
+	return "$rc"
+}
+
+# value of key in a "RESULT ..." or "CPU ..." line; kv_num: the same as a whole number, else 0
+kv_of() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -n1; }
+kv_num() { local v; v="$(kv_of "$@")"; [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo 0; }
+
+# A load phase: signs its requests, runs an unmeasured warm-up with wrk (its own requests), then
+# the measured run, and prints both reports and one combined line "RESULT mode=... key=value
+# ..." (the measured run's figures, its CPU shares, and total_acked_new / total_non202 /
+# total_errors over warm-up and measured run). Exit status 1 when any answer was not 202, any
+# request failed or was never sent, or the pre-signed supply ran out.
+#   closed loop, timed:  load_phase closed LABEL CONNECTIONS WARMUP DURATION [sign options]
+#   open loop, timed:    load_phase open LABEL CONNECTIONS WARMUP DURATION RATE [sign options]
+#   a fixed COUNT:       load_phase closed-count LABEL CONNECTIONS MAX_SECONDS COUNT [sign options]
+#                        load_phase open-count LABEL CONNECTIONS MAX_SECONDS COUNT RATE [sign options]
+# Env: as wrk_run, plus LOAD_SECRET, LOAD_DIR (where the request files go), LOAD_THREADS (wrk
+# threads of a closed loop, default the number of cores) and SUPPLY_PER_S (closed loop: requests
+# pre-signed per second of the run, default 6000; more than 2 cores can store).
+load_phase() {
+	local kind=$1 label=$2 conns=$3 warm dur rate=0 count=0 mode threads n
+	shift 3
+	local dir="$LOAD_DIR/$label"
+	mkdir -p "$dir"
+	case "$kind" in
+		closed) warm=$1 dur=$2 mode=closed; shift 2 ;;
+		open) warm=$1 dur=$2 rate=$3 mode=open; shift 3 ;;
+		closed-count) warm=0 dur=$1 count=$2 mode=closed; shift 2 ;;
+		open-count) warm=0 dur=$1 count=$2 rate=$3 mode=open; shift 3 ;;
+		*) die "load_phase: unknown kind $kind" ;;
+	esac
+	threads="${LOAD_THREADS:-$(nproc)}"
+	((threads > conns)) && threads=$conns
+	[[ "$mode" == open ]] && threads=$conns # one connection per thread: latency from intended send
+	supply() { # seconds -> requests to sign
+		if ((count > 0)); then echo "$count"
+		elif [[ "$mode" == open ]]; then echo $((($1 * rate + conns - 1) / conns * conns + conns))
+		else echo $(($1 * ${SUPPLY_PER_S:-6000} + conns)); fi
+	}
+	local t0=$SECONDS wres="" rc=0 wrc=0
+	((warm > 0)) && sign_requests "$dir/warmup" "$(supply "$warm")" "$threads" "$@"
+	sign_requests "$dir/run" "$(supply "$dur")" "$threads" "$@"
+	echo "signed $(cat "$dir"/*.[0-9]* | wc -l) requests in $((SECONDS - t0)) s ($(du -sh "$dir" | cut -f1))"
+	if ((warm > 0)); then
+		echo "-- warm-up: ${warm}s, unmeasured"
+		wrk_run "$label-warmup" "$mode" "$conns" "$threads" "$rate" "$warm" 0 "$dir/warmup" >"$dir/warmup.out" 2>&1 || wrc=$?
+		grep -v '^CPU ' "$dir/warmup.out" | sed 's/^RESULT /warm-up RESULT /'
+		wres="$(sed -n 's/^RESULT //p' "$dir/warmup.out" | head -n1)"
+	fi
+	rm -f "$dir"/warmup.[0-9]*
+	echo "-- measured: $([[ $count -gt 0 ]] && echo "$count requests, at most ${dur}s" || echo "${dur}s")"
+	wrk_run "$label" "$mode" "$conns" "$threads" "$rate" "$dur" "$((count > 0 ? 1 : 0))" "$dir/run" >"$dir/run.out" 2>&1 || rc=$?
+	rm -f "$dir"/run.[0-9]*
+	grep -vE '^(RESULT|CPU) ' "$dir/run.out"
+	local res cpu
+	res="$(grep -m1 '^RESULT ' "$dir/run.out" || true)"
+	cpu="$(grep -m1 '^CPU ' "$dir/run.out" || true)"
+	[[ -n "$res" ]] || { echo "error: wrk printed no RESULT line (exit $rc, wrk $wrc)"; return 1; }
+	local tot_new tot_non202 tot_err
+	tot_new=$(($(kv_num "$res" acked_new) + $(kv_num "$wres" acked_new)))
+	tot_non202=$(($(kv_num "$res" non202) + $(kv_num "$wres" non202)))
+	tot_err=$(($(kv_num "$res" errors) + $(kv_num "$wres" errors)))
+	echo "cpu             ${cpu#CPU } (% of one core over the window)"
+	echo "$res warmup_acked_new=$(kv_num "$wres" acked_new) total_acked_new=$tot_new total_non202=$tot_non202 total_errors=$tot_err ${cpu#CPU }"
+	((tot_non202 + tot_err + $(kv_num "$res" unsent) + $(kv_num "$res" exhausted) + $(kv_num "$wres" exhausted) == 0))
 }
 
 port_free() {
@@ -51,7 +193,7 @@ free_port() {
 
 # Records one figure for bench/suite.sh: prints "RESULT <part>.<metric>=<value> unit=<unit>" and,
 # when BENCH_RESULTS names a file, appends the same line to it. The name always contains a dot,
-# which tells these lines apart from IngestLoad's own "RESULT mode=..." lines. An empty value is
+# which tells these lines apart from the load phases' own "RESULT mode=..." lines (bench/ingest.lua). An empty value is
 # written as n/a; spaces in a value become underscores.
 result() { # name value unit
 	local value="${2:-n/a}" line

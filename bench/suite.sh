@@ -81,6 +81,8 @@ exit_through cleanup
 
 cd "$ROOT"
 require_commands java git
+# ingest and enrichment send their load with wrk: say so now, not a quarter of an hour in
+[[ " $PARTS " == *" ingest "* || " $PARTS " == *" enrichment "* ]] && require_wrk
 SUITE_T0=$SECONDS
 
 # --------------------------------------------------------------------------- previous results
