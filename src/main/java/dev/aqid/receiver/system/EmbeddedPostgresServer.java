@@ -67,9 +67,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setRegisterShutdownHook(false)
 				.setPort(properties.embeddedDbPort())
 				.setPGStartupWait(properties.embeddedDbStartupTimeout())
-				// The library starts the server with fsync and synchronous_commit off (it
-				// is
-				// made for tests); a receiver must not acknowledge what a crash can lose.
+				// The library starts the server with fsync and synchronous_commit
+				// off, as it is made for tests; a receiver must not acknowledge
+				// what a crash can lose.
 				.setServerConfig("fsync", "on")
 				.setServerConfig("synchronous_commit", "on")
 				.setServerConfig("full_page_writes", "on")
