@@ -18,8 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL 17 whose cluster lives in {@code <data-dir>/pg} and survives
- * restarts.
+ * A real PostgreSQL 17 whose cluster, in {@code <data-dir>/pg}, survives restarts.
  * <p>
  * One service instance owns a data directory at a time: an exclusive file lock on
  * {@code <data-dir>/receiver.lock} is held for the server's lifetime, so a second
