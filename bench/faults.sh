@@ -7,8 +7,10 @@
 #
 # Each fault test writes one report, target/fault-reports/<fault>.md: the header of
 # src/test/java/dev/aqid/receiver/support/FaultReport.java and one row (sent, acknowledged,
-# stored, enriched, duplicates, lost). This script removes old reports, runs
-#   ./mvnw -q test -Dtest='*FaultTests' -Dsurefire.failIfNoSpecifiedTests=false
+# stored, enriched, duplicates, lost). The fault tests run under Failsafe (pom.xml: surefire
+# leaves *FaultTests out, failsafe runs them in integration-test). This script removes old
+# reports, runs only them (no unit tests, no jar)
+#   ./mvnw -q test-compile failsafe:integration-test failsafe:verify -Dit.test='*FaultTests'
 # and writes the header once plus every row, sorted by fault, with the machine facts and the
 # test outcome to OUT (bench/results/faults.md). With no report at all (no fault test exists
 # or none ran) it says so and leaves OUT as it was.
@@ -32,8 +34,8 @@ if [[ "$GATHER_ONLY" == 1 ]]; then
 	log "GATHER_ONLY=1: no test run, gathering target/fault-reports/ as it is"
 else
 	rm -rf "$REPORTS" # reports of an earlier run must not pass for this one's
-	log "running ./mvnw -q test -Dtest='$TESTS' -Dsurefire.failIfNoSpecifiedTests=false"
-	./mvnw -q test "-Dtest=$TESTS" -Dsurefire.failIfNoSpecifiedTests=false || rc=$?
+	log "running ./mvnw -q test-compile failsafe:integration-test failsafe:verify -Dit.test='$TESTS'"
+	./mvnw -q test-compile failsafe:integration-test failsafe:verify "-Dit.test=$TESTS" || rc=$?
 fi
 took=$((SECONDS - t0))
 log "tests finished in ${took}s, exit $rc"
@@ -69,7 +71,7 @@ mkdir -p "$(dirname "$OUT")"
 	if [[ "$GATHER_ONLY" == 1 ]]; then
 		echo "- gathered with GATHER_ONLY=1 from reports of an earlier test run"
 	else
-		printf -- '- command: `./mvnw -q test -Dtest=%s -Dsurefire.failIfNoSpecifiedTests=false`, %d s, exit %d%s\n' \
+		printf -- '- command: `./mvnw -q test-compile failsafe:integration-test failsafe:verify -Dit.test=%s`, %d s, exit %d%s\n' \
 			"'$TESTS'" "$took" "$rc" "$( ((rc == 0)) && echo " (all passed)" || echo " (**a test failed**)")"
 	fi
 	echo "- lost (acknowledged but not stored, must be 0) over all faults: $LOST"

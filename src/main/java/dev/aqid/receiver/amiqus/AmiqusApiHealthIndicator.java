@@ -30,11 +30,12 @@ class AmiqusApiHealthIndicator implements HealthIndicator {
 
 	private final AmiqusApiProperties properties;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private final AtomicReference<Checked> last = new AtomicReference<>();
 
-	AmiqusApiHealthIndicator(AmiqusClient client, AmiqusApiProperties properties) {
+	AmiqusApiHealthIndicator(AmiqusClient client, AmiqusApiProperties properties, Clock clock) {
+		this.clock = clock;
 		this.client = client;
 		this.properties = properties;
 	}

@@ -44,10 +44,11 @@ public class AmiqusClient {
 
 	private final AtomicReference<RateLimitStatus> rateLimit = new AtomicReference<>(RateLimitStatus.UNKNOWN);
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	public AmiqusClient(RestClient.Builder restClientBuilder, AmiqusApiProperties properties,
-			MeterRegistry meterRegistry) {
+			MeterRegistry meterRegistry, Clock clock) {
+		this.clock = clock;
 		HttpClient httpClient = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
 		requestFactory.setReadTimeout(properties.readTimeout());

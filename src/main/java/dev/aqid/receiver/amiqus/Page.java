@@ -66,8 +66,8 @@ public record Page<T>(List<T> data, int total, int count, int limit, int current
 		for (int number = 1;; number++) {
 			Page<T> page = fetchPage.apply(number);
 			items.addAll(page.data());
-			// An empty page ends the walk even if it claims more: never loop on a bad
-			// answer.
+			// An empty page ends the walk even if it claims more:
+			// never loop on a bad answer.
 			if (!page.hasNext() || page.data().isEmpty()) {
 				return Collections.unmodifiableList(items);
 			}

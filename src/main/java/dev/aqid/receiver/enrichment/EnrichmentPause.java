@@ -15,11 +15,15 @@ import org.springframework.stereotype.Component;
 @Component
 class EnrichmentPause {
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private final AtomicReference<Instant> until = new AtomicReference<>(Instant.EPOCH);
 
 	private final AtomicReference<String> reason = new AtomicReference<>();
+
+	EnrichmentPause(Clock clock) {
+		this.clock = clock;
+	}
 
 	/** Extends the pause to {@code now + duration}; never shortens it. */
 	Instant pauseFor(Duration duration, String why) {

@@ -98,8 +98,8 @@ class EnrichmentWorkers implements SmartLifecycle {
 				return;
 			}
 			catch (RuntimeException ex) {
-				// The database is down or a bug: the leases run out and the events come
-				// back.
+				// The database is down, or a bug: the leases run out
+				// and the events come back.
 				log.warn("Enrichment worker {} failed a round: {}", owner, ex.toString());
 				try {
 					sleep(this.properties.backoffMin());

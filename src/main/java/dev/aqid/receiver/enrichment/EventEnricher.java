@@ -53,14 +53,14 @@ class EventEnricher {
 
 	private final EnrichmentProperties properties;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private final AtomicBoolean authFailing = new AtomicBoolean();
 
-	private final InFlightFetches inFlight = new InFlightFetches();
+	private final InFlightFetches inFlight;
 
 	EventEnricher(EnrichmentQueue queue, SnapshotStore snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
-			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties) {
+			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties, Clock clock) {
 		this.queue = queue;
 		this.snapshots = snapshots;
 		this.planner = planner;
@@ -68,6 +68,8 @@ class EventEnricher {
 		this.pause = pause;
 		this.metrics = metrics;
 		this.properties = properties;
+		this.clock = clock;
+		this.inFlight = new InFlightFetches(clock);
 	}
 
 	/** Whether the last answer Amiqus gave to a fetch was 401 or 403. */

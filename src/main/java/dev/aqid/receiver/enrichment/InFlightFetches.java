@@ -1,5 +1,6 @@
 package dev.aqid.receiver.enrichment;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,13 +16,19 @@ class InFlightFetches {
 
 	private final ConcurrentMap<Target.Key, Flight> flights = new ConcurrentHashMap<>();
 
+	private final Clock clock;
+
+	InFlightFetches(Clock clock) {
+		this.clock = clock;
+	}
+
 	FetchOutcome fetchOnce(Target.Key key, Instant newestEvent, Supplier<FetchOutcome> fetch) {
 		while (true) {
 			Flight current = this.flights.get(key);
 			if (current != null && !current.startedAt().isBefore(newestEvent)) {
 				return current.outcome().join();
 			}
-			Flight mine = new Flight(Instant.now(), new CompletableFuture<>());
+			Flight mine = new Flight(this.clock.instant(), new CompletableFuture<>());
 			boolean claimed = (current == null) ? this.flights.putIfAbsent(key, mine) == null
 					: this.flights.replace(key, current, mine);
 			if (claimed) {

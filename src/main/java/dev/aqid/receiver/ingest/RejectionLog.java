@@ -1,9 +1,12 @@
 package dev.aqid.receiver.ingest;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,17 +27,20 @@ class RejectionLog {
 
 	private static final int MAX_SHOWN_LENGTH = 80;
 
-	private final long intervalNanos;
+	private final Duration interval;
+
+	private final Clock clock;
 
 	private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-	RejectionLog(IngestProperties properties) {
-		this.intervalNanos = properties.rejectionLogInterval().toNanos();
+	RejectionLog(IngestProperties properties, Clock clock) {
+		this.interval = properties.rejectionLogInterval();
+		this.clock = clock;
 	}
 
 	void refused(String reason, String deliveryId, String remoteAddress) {
 		Window window = this.windows.computeIfAbsent(reason, (key) -> new Window());
-		long unlogged = window.countAndClaim(System.nanoTime(), this.intervalNanos);
+		long unlogged = window.countAndClaim(this.clock.instant(), this.interval);
 		if (unlogged < 0) {
 			return;
 		}
@@ -64,21 +70,19 @@ class RejectionLog {
 	/** One reason's rate limit: when it last logged and what it has not logged since. */
 	private static final class Window {
 
-		private final AtomicLong lastLogged = new AtomicLong();
+		/** When this reason last logged; null before its first line. */
+		private final AtomicReference<Instant> lastLogged = new AtomicReference<>();
 
 		private final AtomicLong unlogged = new AtomicLong();
-
-		private volatile boolean everLogged;
 
 		/**
 		 * Counts one refusal; when this one may be logged, answers how many went unlogged
 		 * before it, otherwise -1.
 		 */
-		long countAndClaim(long now, long interval) {
-			long last = this.lastLogged.get();
-			boolean due = !this.everLogged || now - last >= interval;
+		long countAndClaim(Instant now, Duration interval) {
+			Instant last = this.lastLogged.get();
+			boolean due = last == null || !now.isBefore(last.plus(interval));
 			if (due && this.lastLogged.compareAndSet(last, now)) {
-				this.everLogged = true;
 				return this.unlogged.getAndSet(0);
 			}
 			this.unlogged.incrementAndGet();

@@ -67,8 +67,8 @@ class SignatureVerifier {
 		if (prototype == null) {
 			prototype = initialisedMac(secret);
 			if (this.initialisedMacs.size() >= MAX_CACHED_KEYS) {
-				// Secrets rotate rarely; a full cache means many were retired: start
-				// afresh.
+				// Secrets rotate rarely; a full cache means many were
+				// retired: start afresh.
 				this.initialisedMacs.clear();
 			}
 			this.initialisedMacs.put(secret, prototype);

@@ -35,9 +35,8 @@ record EventFilter(AliasPattern alias, Long recordId, Long clientId, EnrichmentS
 				throw new InvalidParameter("alias", "alias is longer than " + MAX_LENGTH + " characters");
 			}
 			if (alias.indexOf('\u0000') >= 0) {
-				// PostgreSQL text cannot hold U+0000, so no alias has one; the driver
-				// would
-				// refuse the query rather than match nothing.
+				// PostgreSQL text cannot hold U+0000, so no alias has one; the
+				// driver would refuse the query rather than match nothing.
 				throw new InvalidParameter("alias", "alias contains U+0000, which no alias can contain");
 			}
 			int star = alias.indexOf('*');

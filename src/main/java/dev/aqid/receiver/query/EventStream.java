@@ -80,8 +80,8 @@ class EventStream {
 			args.add(alias.exact());
 		}
 		else if (alias != null) {
-			// A byte-wise range, served by the text_pattern_ops index whatever the
-			// collation.
+			// A byte-wise range, served by the text_pattern_ops index
+			// whatever the collation.
 			where.append("\n   and alias ~>=~ ? and alias ~<~ ?");
 			args.add(alias.prefix());
 			args.add(alias.prefixEnd());
@@ -162,8 +162,8 @@ class EventStream {
 		if (rs.getBoolean("parsed")) {
 			payload = strictUtf8(body);
 			if (payload == null) {
-				// Not UTF-8 (PostgreSQL parsed a repaired copy): show that copy, and the
-				// bytes.
+				// Not UTF-8 (PostgreSQL parsed a repaired copy): show that
+				// copy, and the bytes.
 				payload = this.jdbc.queryForObject("select payload::text from events where id = ?", String.class, id);
 				bodyBase64 = Base64.getEncoder().encodeToString(body);
 			}

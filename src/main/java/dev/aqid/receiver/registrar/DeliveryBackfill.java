@@ -44,15 +44,16 @@ class DeliveryBackfill {
 
 	private final RegistrarMetrics metrics;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	DeliveryBackfill(AmiqusClient amiqus, DeliveryIngestion ingestion, SubscriptionStore store,
-			RegistrarProperties properties, RegistrarMetrics metrics) {
+			RegistrarProperties properties, RegistrarMetrics metrics, Clock clock) {
 		this.amiqus = amiqus;
 		this.ingestion = ingestion;
 		this.store = store;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.clock = clock;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.aqid.receiver.registrar;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +50,8 @@ class Registrar implements SmartLifecycle {
 
 	private final ApplicationEventPublisher events;
 
+	private final Clock clock;
+
 	private final Object reconcileLock = new Object();
 
 	private ScheduledExecutorService scheduler;
@@ -59,7 +62,7 @@ class Registrar implements SmartLifecycle {
 
 	Registrar(RegistrarProperties properties, AmiqusApiProperties api, RegistrarLeadership leadership,
 			SubscriptionReconciler reconciler, DeliveryBackfill backfill, LearnedWebhookSecrets secrets,
-			SubscriptionStore store, RegistrarMetrics metrics, ApplicationEventPublisher events) {
+			SubscriptionStore store, RegistrarMetrics metrics, ApplicationEventPublisher events, Clock clock) {
 		this.properties = properties;
 		this.tokenConfigured = api.hasToken();
 		this.leadership = leadership;
@@ -69,6 +72,7 @@ class Registrar implements SmartLifecycle {
 		this.store = store;
 		this.metrics = metrics;
 		this.events = events;
+		this.clock = clock;
 	}
 
 	@Override
@@ -106,13 +110,13 @@ class Registrar implements SmartLifecycle {
 	}
 
 	private boolean dueForReconcile() {
-		return !Instant.now().isBefore(this.lastReconcile.plus(this.properties.interval()));
+		return !this.clock.instant().isBefore(this.lastReconcile.plus(this.properties.interval()));
 	}
 
 	/** One reconcile and backfill; also what an operator's "sync now" would run. */
 	void reconcileAndBackfill() {
 		synchronized (this.reconcileLock) {
-			this.lastReconcile = Instant.now();
+			this.lastReconcile = this.clock.instant();
 			Optional<Webhook> ours;
 			try {
 				ours = this.reconciler.reconcile();

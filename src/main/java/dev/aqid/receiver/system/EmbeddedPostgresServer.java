@@ -18,8 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL 17 whose cluster lives in {@code <data-dir>/pg} and survives
- * restarts.
+ * A real PostgreSQL 17 whose cluster, in {@code <data-dir>/pg}, survives restarts.
  * <p>
  * One service instance owns a data directory at a time: an exclusive file lock on
  * {@code <data-dir>/receiver.lock} is held for the server's lifetime, so a second
@@ -67,9 +66,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 				.setRegisterShutdownHook(false)
 				.setPort(properties.embeddedDbPort())
 				.setPGStartupWait(properties.embeddedDbStartupTimeout())
-				// The library starts the server with fsync and synchronous_commit off (it
-				// is
-				// made for tests); a receiver must not acknowledge what a crash can lose.
+				// The library starts the server with fsync and synchronous_commit
+				// off, as it is made for tests; a receiver must not acknowledge
+				// what a crash can lose.
 				.setServerConfig("fsync", "on")
 				.setServerConfig("synchronous_commit", "on")
 				.setServerConfig("full_page_writes", "on")

@@ -6,13 +6,16 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Matches when the operator has not pointed the service at a PostgreSQL of their own.
+ * Matches when the operator has not pointed the service at a PostgreSQL of their own and
+ * nothing has turned the embedded server off ({@code receiver.embedded-db-enabled=false}:
+ * what the tests set when a Testcontainers PostgreSQL provides the connection instead).
  */
 class NoExternalDatabaseConfigured implements Condition {
 
 	@Override
 	public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		return !StringUtils.hasText(context.getEnvironment().getProperty("spring.datasource.url"));
+		return !StringUtils.hasText(context.getEnvironment().getProperty("spring.datasource.url"))
+				&& context.getEnvironment().getProperty("receiver.embedded-db-enabled", Boolean.class, true);
 	}
 
 }

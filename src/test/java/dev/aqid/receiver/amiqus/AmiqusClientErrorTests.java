@@ -1,6 +1,7 @@
 package dev.aqid.receiver.amiqus;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -249,7 +250,7 @@ class AmiqusClientErrorTests {
 	private static AmiqusClient client(String url, Duration readTimeout, SimpleMeterRegistry registry) {
 		AmiqusApiProperties properties = new AmiqusApiProperties(URI.create(url), TOKEN, Duration.ofSeconds(1),
 				readTimeout);
-		return new AmiqusClient(RestClient.builder(), properties, registry);
+		return new AmiqusClient(RestClient.builder(), properties, registry, Clock.systemUTC());
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.aqid.receiver.amiqus;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -277,7 +278,7 @@ class AmiqusClientTests {
 	private static AmiqusClient client(String token, SimpleMeterRegistry registry) {
 		AmiqusApiProperties properties = new AmiqusApiProperties(URI.create(amiqus.baseUrl() + "/api/v2"), token,
 				Duration.ofSeconds(2), Duration.ofSeconds(5));
-		return new AmiqusClient(RestClient.builder(), properties, registry);
+		return new AmiqusClient(RestClient.builder(), properties, registry, Clock.systemUTC());
 	}
 
 }

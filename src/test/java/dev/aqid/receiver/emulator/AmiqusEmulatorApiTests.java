@@ -1,6 +1,7 @@
 package dev.aqid.receiver.emulator;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -230,7 +231,7 @@ class AmiqusEmulatorApiTests {
 	private AmiqusClient client(String token) {
 		AmiqusApiProperties properties = new AmiqusApiProperties(URI.create(this.emulator.baseUrl()), token,
 				Duration.ofSeconds(2), Duration.ofSeconds(5));
-		return new AmiqusClient(RestClient.builder(), properties, new SimpleMeterRegistry());
+		return new AmiqusClient(RestClient.builder(), properties, new SimpleMeterRegistry(), Clock.systemUTC());
 	}
 
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -46,7 +47,7 @@ class AmiqusEmulatorDeliveryTests {
 	private final AmiqusClient client = new AmiqusClient(RestClient.builder(),
 			new AmiqusApiProperties(URI.create(this.emulator.baseUrl()), null, Duration.ofSeconds(2),
 					Duration.ofSeconds(5)),
-			new SimpleMeterRegistry());
+			new SimpleMeterRegistry(), Clock.systemUTC());
 
 	private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 

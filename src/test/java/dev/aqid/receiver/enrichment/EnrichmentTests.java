@@ -2,6 +2,7 @@ package dev.aqid.receiver.enrichment;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,12 +17,12 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
-import dev.aqid.receiver.system.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -82,7 +83,7 @@ class EnrichmentTests {
 	EnrichmentQueue queue;
 
 	@Autowired
-	EmbeddedPostgresServer database;
+	JdbcConnectionDetails database;
 
 	@Autowired
 	EnrichmentWorkers workers;
@@ -382,12 +383,11 @@ class EnrichmentTests {
 	void twoInstancesOnOneDatabaseNeverFetchTheSameEventTwice() {
 		amiqus.stubFor(get(urlPathMatching("/api/v2/records/2[0-9]{3}"))
 			.willReturn(okJson("{\"object\":\"record\"}").withFixedDelay(20)));
-		try (RunningReceiver second = RunningReceiver
-			.start(List.of("spring.datasource.url=jdbc:postgresql://localhost:" + this.database.port() + "/postgres",
-					"spring.datasource.username=postgres", "amiqus.api.url=" + amiqus.baseUrl() + "/api/v2",
-					"amiqus.api.token=test-token", "receiver.api.keys=" + ApiClient.KEY,
-					"amiqus.enrichment.poll-interval=20ms", "amiqus.enrichment.batch-size=5",
-					"amiqus.enrichment.settle-delay=300ms"))) {
+		List<String> properties = new ArrayList<>(RunningReceiver.onDatabaseOf(this.database));
+		properties.addAll(List.of("amiqus.api.url=" + amiqus.baseUrl() + "/api/v2", "amiqus.api.token=test-token",
+				"receiver.api.keys=" + ApiClient.KEY, "amiqus.enrichment.poll-interval=20ms",
+				"amiqus.enrichment.batch-size=5", "amiqus.enrichment.settle-delay=300ms"));
+		try (RunningReceiver second = RunningReceiver.start(properties)) {
 			List<Long> events = IntStream.range(0, 120)
 				.mapToObj((i) -> deliver("record.updated", recordData(2000 + i, 1)))
 				.toList();
@@ -423,9 +423,8 @@ class EnrichmentTests {
 	private long deliver(String alias, String data) {
 		String body = (alias == null)
 				? "{\"uuid\":\"" + UUID.randomUUID() + "\",\"event\":\"ping\",\"data\":[\"ping\"]}"
-				// A webhook uuid of its own: every delivery here is a distinct event, not
-				// a
-				// replay of an earlier body.
+				// A webhook uuid of its own: every delivery here is a
+				// distinct event, not a replay of an earlier body.
 				: "{\"webhook\":{\"uuid\":\"" + UUID.randomUUID() + "\"},\"trigger\":{\"alias\":\"" + alias
 						+ "\",\"triggered_at\":\"2024-05-07T12:30:45Z\"},\"data\":" + data + "}";
 		WebhookClient.Answer answer = this.webhooks.deliver(body, UUID.randomUUID().toString());

@@ -12,6 +12,7 @@ import dev.aqid.receiver.support.FaultReport;
 import dev.aqid.receiver.support.RetryingSender;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +21,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Enrichment while the Amiqus API misbehaves: a burst of signed deliveries goes in
@@ -127,19 +129,21 @@ class AmiqusApiFaultTests {
 		return Duration.ofNanos(toNanos - fromNanos).toSeconds();
 	}
 
-	private static boolean awaitSettled(JdbcTemplate jdbc, String[] ids, Duration timeout) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		do {
-			Long open = jdbc.queryForObject(
-					"select count(*) from events where delivery_id = any(?) and (enrichment_status = 'pending' or lease_owner is not null)",
-					Long.class, (Object) ids);
-			if (open != null && open == 0) {
-				return true;
-			}
-			Thread.sleep(250);
+	/**
+	 * Whether every event settled in time; false lets the report say how many did not.
+	 */
+	private static boolean awaitSettled(JdbcTemplate jdbc, String[] ids, Duration timeout) {
+		try {
+			await().atMost(timeout)
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> jdbc.queryForObject(
+						"select count(*) from events where delivery_id = any(?) and (enrichment_status = 'pending' or lease_owner is not null)",
+						Long.class, (Object) ids), (open) -> open != null && open == 0);
+			return true;
 		}
-		while (System.nanoTime() - deadline < 0);
-		return false;
+		catch (ConditionTimeoutException ex) {
+			return false;
+		}
 	}
 
 }

@@ -88,8 +88,8 @@ class CrashFaultTests {
 				int threshold = DELIVERIES * (kill == 1 ? 25 : 55) / 100;
 				sender.awaitAcknowledged(threshold, Duration.ofSeconds(150));
 				int exitCode = instance.destroyForcibly().waitFor();
-				// Counted once the process is gone: later acknowledgements come from a
-				// later instance.
+				// Counted once the process is gone: later acknowledgements
+				// come from a later instance.
 				acknowledgedWhenKilled.add(sender.acknowledgedCount());
 				assertThat(exitCode).as("killed with SIGKILL").isEqualTo(KILLED_BY_SIGKILL);
 				long killedAt = System.nanoTime();
@@ -155,8 +155,8 @@ class CrashFaultTests {
 		command.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
 		command.add("--amiqus.api.url=" + amiqus.url());
 		command.add("--amiqus.api.token=" + API_TOKEN);
-		// A crashed instance's claims come back after the lease: a short one keeps the
-		// test short.
+		// A crashed instance's claims come back after the lease: a
+		// short lease keeps the test short.
 		command.add("--amiqus.enrichment.lease=15s");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		this.instances.add(process);

@@ -61,10 +61,9 @@ class DatabaseOutageFaultTests {
 					.start(Stream.concat(this.database.serviceProperties().stream(),
 							Stream.of("receiver.data-dir=" + this.databaseDir.resolve("unused"),
 									"amiqus.api.url=" + amiqus.url(), "amiqus.api.token=" + API_TOKEN,
-									// Events a worker had claimed when the database went
-									// away come
-									// back after the lease: a short one keeps the test
-									// short.
+									// Events claimed when the database went away
+									// come back after the lease: a short lease
+									// keeps the test short.
 									"amiqus.enrichment.lease=15s"))
 						.toList());
 				RetryingSender sender = new RetryingSender(receiver.port(), DELIVERIES, 16,

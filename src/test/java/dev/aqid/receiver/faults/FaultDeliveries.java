@@ -15,6 +15,8 @@ import dev.aqid.receiver.support.WebhookClient;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * What the fault tests send and look for: bodies that each name their own record (so
  * every event needs its own fetch) and carry a marker that must never reach a log.
@@ -47,25 +49,17 @@ final class FaultDeliveries {
 	}
 
 	/** Waits until the service on {@code port} says it is ready, or fails. */
-	static void awaitReady(int port, Duration timeout) throws InterruptedException {
+	static void awaitReady(int port, Duration timeout) {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 		HttpRequest request = HttpRequest
 			.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-					return;
-				}
-			}
-			catch (java.io.IOException notUpYet) {
-				// not listening yet
-			}
-			Thread.sleep(100);
-		}
-		throw new AssertionError("The service on port " + port + " was not ready within " + timeout);
+		// Not listening yet is an IOException: keep asking until the deadline.
+		await("the service on port " + port + " ready").atMost(timeout)
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptionsInstanceOf(java.io.IOException.class)
+			.until(() -> http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
 	}
 
 	/** The secrets and markers found in the given text, to be asserted empty. */

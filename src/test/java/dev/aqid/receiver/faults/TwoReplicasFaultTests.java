@@ -18,6 +18,7 @@ import dev.aqid.receiver.support.RetryingSender;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two replicas on one PostgreSQL under load, both running the registrar against the
@@ -165,31 +167,29 @@ class TwoReplicasFaultTests {
 			.count();
 	}
 
-	private static void awaitSubscribed(AmiqusEmulator amiqus, Duration timeout) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (amiqus.webhooks().stream().noneMatch((webhook) -> PUBLIC_URL.equals(webhook.url()))) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("No webhook subscribed at Amiqus within " + timeout);
-			}
-			Thread.sleep(200);
-		}
+	private static void awaitSubscribed(AmiqusEmulator amiqus, Duration timeout) {
+		await("a webhook subscribed at Amiqus").atMost(timeout)
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> amiqus.webhooks().stream().anyMatch((webhook) -> PUBLIC_URL.equals(webhook.url())));
 	}
 
-	private static boolean awaitEnriched(JdbcTemplate jdbc, List<String> deliveryIds, Duration timeout)
-			throws InterruptedException {
+	/**
+	 * Whether every delivery got enriched in time; false lets the report say how many
+	 * did.
+	 */
+	private static boolean awaitEnriched(JdbcTemplate jdbc, List<String> deliveryIds, Duration timeout) {
 		Object ids = deliveryIds.toArray(String[]::new);
-		long deadline = System.nanoTime() + timeout.toNanos();
-		do {
-			Long enriched = jdbc.queryForObject(
-					"select count(*) from events where delivery_id = any(?) and enrichment_status = 'enriched'",
-					Long.class, ids);
-			if (enriched != null && enriched == deliveryIds.size()) {
-				return true;
-			}
-			Thread.sleep(250);
+		try {
+			await().atMost(timeout)
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> jdbc.queryForObject(
+						"select count(*) from events where delivery_id = any(?) and enrichment_status = 'enriched'",
+						Long.class, ids), (enriched) -> enriched != null && enriched == deliveryIds.size());
+			return true;
 		}
-		while (System.nanoTime() - deadline < 0);
-		return false;
+		catch (ConditionTimeoutException ex) {
+			return false;
+		}
 	}
 
 	private static long seconds(long fromNanos, long toNanos) {
@@ -226,18 +226,17 @@ class TwoReplicasFaultTests {
 			return leading;
 		}
 
-		void awaitOneLeader(Duration timeout) throws InterruptedException {
-			long deadline = System.nanoTime() + timeout.toNanos();
-			int leading;
-			while ((leading = sample()) != 1) {
-				if (leading > 1) {
-					throw new AssertionError(leading + " replicas lead the registrar");
-				}
-				if (System.nanoTime() - deadline > 0) {
-					throw new AssertionError("No replica leads the registrar after " + timeout);
-				}
-				Thread.sleep(200);
-			}
+		void awaitOneLeader(Duration timeout) {
+			// Two leaders in any sample fail at once: the condition throws,
+			// and Awaitility does not ignore that. No leader yet polls on.
+			await("one replica leading the registrar").atMost(timeout)
+				.pollInterval(Duration.ofMillis(200))
+				.until(this::sample, (leading) -> {
+					if (leading > 1) {
+						throw new AssertionError(leading + " replicas lead the registrar");
+					}
+					return leading == 1;
+				});
 		}
 
 		void start() {

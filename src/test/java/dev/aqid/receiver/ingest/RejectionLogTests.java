@@ -3,6 +3,7 @@ package dev.aqid.receiver.ingest;
 import java.time.Duration;
 import java.util.List;
 
+import dev.aqid.receiver.support.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class RejectionLogTests {
 
+	private final MutableClock clock = MutableClock.standing();
+
 	@Test
 	void logsOneLinePerReasonAndIntervalHoweverManyAreRefused(CapturedOutput output) {
 		RejectionLog rejections = rejectionLog(Duration.ofHours(1));
@@ -35,20 +38,22 @@ class RejectionLogTests {
 	}
 
 	@Test
-	void countsTheRefusalsItDidNotLogInItsNextLine(CapturedOutput output) throws InterruptedException {
-		RejectionLog rejections = rejectionLog(Duration.ofMillis(300));
+	void countsTheRefusalsItDidNotLogInItsNextLine(CapturedOutput output) {
+		RejectionLog rejections = rejectionLog(Duration.ofMinutes(5));
 
 		for (int i = 0; i < 11; i++) {
 			rejections.refused("signature_mismatch", "d-" + i, "127.0.0.1");
 		}
-		Thread.sleep(400);
+		this.clock.advance(Duration.ofMinutes(4));
+		rejections.refused("signature_mismatch", "d-early", "127.0.0.1");
+		this.clock.advance(Duration.ofMinutes(1));
 		rejections.refused("signature_mismatch", "d-last", "127.0.0.1");
 
 		assertThat(refusalLines(output)).hasSize(2)
 			.last()
 			.asString()
 			.contains("delivery id d-last")
-			.contains("10 more refused for this reason since the last such line");
+			.contains("11 more refused for this reason since the last such line");
 	}
 
 	@Test
@@ -65,13 +70,27 @@ class RejectionLogTests {
 		assertThat(RejectionLog.printable(null)).isNull();
 	}
 
+	@Test
+	void logsAgainForAReasonOnlyOnceItsIntervalHasPassed(CapturedOutput output) {
+		RejectionLog rejections = rejectionLog(Duration.ofSeconds(30));
+
+		rejections.refused("signature_mismatch", "d-1", "127.0.0.1");
+		this.clock.advance(Duration.ofSeconds(29));
+		rejections.refused("signature_mismatch", "d-2", "127.0.0.1");
+		assertThat(refusalLines(output)).hasSize(1);
+
+		this.clock.advance(Duration.ofSeconds(1));
+		rejections.refused("signature_mismatch", "d-3", "127.0.0.1");
+		assertThat(refusalLines(output)).hasSize(2).last().asString().contains("delivery id d-3");
+	}
+
 	private static List<String> refusalLines(CapturedOutput output) {
 		return output.getAll().lines().filter((line) -> line.contains("Refused a webhook delivery")).toList();
 	}
 
-	private static RejectionLog rejectionLog(Duration interval) {
+	private RejectionLog rejectionLog(Duration interval) {
 		return new RejectionLog(new IngestProperties(List.of(), DataSize.ofMegabytes(1), Duration.ofSeconds(3), 1, 64,
-				interval, Duration.ofDays(7)));
+				interval, Duration.ofDays(7)), this.clock);
 	}
 
 }

@@ -68,8 +68,8 @@ class SignatureVerifierTests {
 
 	@Test
 	void rejectsHexEncodedDigestAsMalformed() {
-		// A peer integration base64-encodes the hex string; that is never a valid
-		// signature.
+		// A peer integration base64-encodes the hex string; that is
+		// never a valid signature.
 		String hexThenBase64 = Base64.getEncoder()
 			.encodeToString(java.util.HexFormat.of()
 				.formatHex(SignatureVerifier.sign("It's a Secret to Everybody", HELLO))

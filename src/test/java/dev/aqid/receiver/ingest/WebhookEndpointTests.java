@@ -304,8 +304,8 @@ class WebhookEndpointTests {
 
 	@Test
 	void storesSignedJsonThatPostgresCannotHoldAsJsonb() {
-		// Valid JSON, but jsonb refuses the \u0000 escape: the raw bytes are kept all the
-		// same.
+		// Valid JSON, but jsonb refuses the \u0000 escape: the raw
+		// bytes are kept all the same.
 		String body = "{\"trigger\":{\"alias\":\"record.updated\"},\"data\":{\"note\":\"a\\u0000b\"},\"n\":\""
 				+ UUID.randomUUID() + "\"}";
 
@@ -319,9 +319,9 @@ class WebhookEndpointTests {
 
 	@Test
 	void storesASignedFormEncodedBodyVerbatim() {
-		// A servlet container may consume form bodies as parameters; the signed bytes
-		// must
-		// reach verification and storage untouched whatever the content type says.
+		// A servlet container may consume form bodies as parameters; the
+		// signed bytes must reach verification and storage untouched,
+		// whatever the content type says.
 		byte[] body = ("alias=record.updated&nonce=" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
 
 		Answer answer = this.client.post(body,

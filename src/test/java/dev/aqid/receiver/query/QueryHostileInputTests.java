@@ -78,8 +78,8 @@ class QueryHostileInputTests {
 					assertThat(response.json().path("parameter").asString()).as(what).isEqualTo(filter);
 				}
 				else if (!value.trim().isEmpty()) {
-					// (Spring binds a value that trims to nothing, such as U+0000, as
-					// absent.)
+					// (Spring binds a value that trims to nothing, such as
+					// U+0000, as absent.)
 					assertThat(response.json().path("data")).as(what + " matched a literal value only").isEmpty();
 				}
 			}

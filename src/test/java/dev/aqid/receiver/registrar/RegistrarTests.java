@@ -2,6 +2,7 @@ package dev.aqid.receiver.registrar;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,12 +13,12 @@ import dev.aqid.receiver.emulator.DeliveryResult;
 import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
-import dev.aqid.receiver.system.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -41,6 +42,11 @@ class RegistrarTests {
 
 	static final AmiqusEmulator amiqus = AmiqusEmulator.start(0);
 
+	/**
+	 * A port fixed before the context starts (DEFINED_PORT), not RANDOM_PORT: the
+	 * registrar subscribes {@link #OUR_URL} at Amiqus as it starts, and its properties
+	 * are bound before a random port would be known.
+	 */
 	static final int PORT = FreePort.find();
 
 	static final String OUR_URL = "http://127.0.0.1:" + PORT + "/webhooks/amiqus";
@@ -70,7 +76,7 @@ class RegistrarTests {
 	JdbcTemplate jdbc;
 
 	@Autowired
-	EmbeddedPostgresServer database;
+	JdbcConnectionDetails database;
 
 	@Autowired
 	ApplicationContext context;
@@ -256,10 +262,9 @@ class RegistrarTests {
 	@Test
 	void oneOfSeveralInstancesLeadsAndAnotherTakesOverWhenItStops() {
 		assertThat(this.registrar.leads()).isTrue();
-		List<String> standby = List.of(
-				"spring.datasource.url=jdbc:postgresql://localhost:" + this.database.port() + "/postgres",
-				"spring.datasource.username=postgres", "amiqus.api.url=" + amiqus.baseUrl(),
-				"amiqus.api.token=test-token", "amiqus.registrar.url=" + OUR_URL, "amiqus.enrichment.enabled=false");
+		List<String> standby = new ArrayList<>(RunningReceiver.onDatabaseOf(this.database));
+		standby.addAll(List.of("amiqus.api.url=" + amiqus.baseUrl(), "amiqus.api.token=test-token",
+				"amiqus.registrar.url=" + OUR_URL, "amiqus.enrichment.enabled=false"));
 		try (RunningReceiver second = RunningReceiver.start(standby)) {
 			Registrar secondRegistrar = second.context().getBean(Registrar.class);
 			await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> !secondRegistrar.leads());

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.aqid.receiver.ReceiverApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -29,6 +30,16 @@ public final class RunningReceiver implements AutoCloseable {
 		return start(all);
 	}
 
+	/**
+	 * The properties that point another instance at the database a test context uses,
+	 * embedded or in a container alike.
+	 */
+	public static List<String> onDatabaseOf(JdbcConnectionDetails database) {
+		return List.of("spring.datasource.url=" + database.getJdbcUrl(),
+				"spring.datasource.username=" + database.getUsername(),
+				"spring.datasource.password=" + database.getPassword());
+	}
+
 	public static RunningReceiver start(List<String> properties) {
 		List<String> args = new ArrayList<>();
 		args.add("--server.port=0");
@@ -37,8 +48,8 @@ public final class RunningReceiver implements AutoCloseable {
 			// none (demo mode runs only without one).
 			args.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
 		}
-		// Command-line arguments, so they win over application.yml as an operator's
-		// would.
+		// Command-line arguments, so that they win over application.yml
+		// as an operator's would.
 		properties.forEach((property) -> args.add("--" + property));
 		return new RunningReceiver(
 				new SpringApplicationBuilder(ReceiverApplication.class).run(args.toArray(String[]::new)));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import dev.aqid.receiver.ReceiverApplication;
@@ -20,6 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The embedded default: data that survives restarts (and crashes), one instance per data
@@ -124,20 +126,15 @@ class EmbeddedDatabaseTests {
 			.start();
 	}
 
-	private static Answer awaitDelivery(WebhookClient client, String body, String deliveryId)
-			throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (true) {
-			try {
-				return client.deliver(body, deliveryId);
-			}
-			catch (RuntimeException notUpYet) {
-				if (System.nanoTime() > deadline) {
-					throw notUpYet;
-				}
-				Thread.sleep(250);
-			}
-		}
+	/**
+	 * Delivers once the instance in its own JVM listens (until then delivering throws).
+	 */
+	private static Answer awaitDelivery(WebhookClient client, String body, String deliveryId) {
+		return await("the instance in its own JVM answering").atMost(Duration.ofSeconds(90))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(250))
+			.ignoreExceptions()
+			.until(() -> client.deliver(body, deliveryId), Objects::nonNull);
 	}
 
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * With {@code SPRING_DATASOURCE_URL} set the service uses that PostgreSQL (here one the
@@ -65,15 +66,11 @@ class ExternalDatabaseTests {
 		}
 	}
 
-	private static Answer awaitStatus(WebhookClient client, String body, String deliveryId, int status)
-			throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		Answer answer = client.deliver(body, deliveryId);
-		while (answer.status() != status && System.nanoTime() < deadline) {
-			Thread.sleep(200);
-			answer = client.deliver(body, deliveryId);
-		}
-		return answer;
+	private static Answer awaitStatus(WebhookClient client, String body, String deliveryId, int status) {
+		return await("a " + status + " answer").atMost(Duration.ofSeconds(30))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> client.deliver(body, deliveryId), (answer) -> answer.status() == status);
 	}
 
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the platform team relies on: probes, metrics, request ids, and a shutdown that
@@ -88,8 +89,9 @@ class OperationsTests {
 			Thread.sleep(300);
 
 			CompletableFuture<Void> shutdown = CompletableFuture.runAsync(receiver::close);
-			Thread.sleep(500);
-			assertThat(shutdown).as("shutdown waits for the request in flight").isNotDone();
+			await("shutdown waiting for the request in flight").during(Duration.ofMillis(500))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> !shutdown.isDone());
 			out.write(body, half, body.length - half);
 			out.flush();
 			InputStream in = socket.getInputStream();
