@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,7 +87,7 @@ class AmiqusSpecContractTests {
 		AmiqusClient client = new AmiqusClient(RestClient.builder(),
 				new AmiqusApiProperties(URI.create(this.emulator.baseUrl()), TOKEN, Duration.ofSeconds(2),
 						Duration.ofSeconds(5)),
-				new SimpleMeterRegistry());
+				new SimpleMeterRegistry(), Clock.systemUTC());
 		Map<String, Runnable> calls = new LinkedHashMap<>();
 		calls.put("status", client::status);
 		calls.put("record", () -> client.record(5001));
