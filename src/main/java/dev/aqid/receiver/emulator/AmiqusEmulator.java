@@ -10,12 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +35,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.aqid.receiver.amiqus.AmiqusSignature;
 import dev.aqid.receiver.amiqus.Webhook;
 
 /**
@@ -485,7 +481,7 @@ public final class AmiqusEmulator implements AutoCloseable {
 		headers.put("User-Agent", USER_AGENT);
 		headers.put("X-AQID-Delivery-Id", deliveryId);
 		headers.put("X-AQID-Delivery-Attempt", "1");
-		headers.put("X-AQID-Signature", sign(webhook.secret(), body));
+		headers.put("X-AQID-Signature", AmiqusSignature.sign(webhook.secret(), body));
 		Instant sentAt = this.state.now();
 		int status = 0;
 		Map<String, String> responseHeaders = Map.of();
@@ -580,20 +576,6 @@ public final class AmiqusEmulator implements AutoCloseable {
 			throw new IllegalArgumentException("At least one event, none blank, is required");
 		}
 		return List.copyOf(events);
-	}
-
-	/**
-	 * base64(HMAC-SHA256(secret, body)), as {@code X-AQID-Signature}.
-	 */
-	static String sign(String secret, byte[] body) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			return Base64.getEncoder().encodeToString(mac.doFinal(body));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is not available", ex);
-		}
 	}
 
 	private static Map<String, String> firstValues(Map<String, List<String>> headers) {

@@ -8,13 +8,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
@@ -27,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.aqid.receiver.amiqus.AmiqusApiProperties;
 import dev.aqid.receiver.amiqus.AmiqusClient;
+import dev.aqid.receiver.amiqus.AmiqusSignature;
 import dev.aqid.receiver.amiqus.Page;
 import dev.aqid.receiver.amiqus.Webhook;
 import dev.aqid.receiver.amiqus.WebhookDelivery;
@@ -91,7 +88,8 @@ class AmiqusEmulatorDeliveryTests {
 			assertThat(result.responseBody()).contains("\"event_id\":\"42\"");
 		});
 		Received delivery = this.received.remove();
-		assertThat(delivery.headers().getFirst("X-AQID-Signature")).isEqualTo(hmac(webhook.secret(), delivery.body()));
+		assertThat(delivery.headers().getFirst("X-AQID-Signature"))
+			.isEqualTo(AmiqusSignature.sign(webhook.secret(), delivery.body()));
 		assertThat(delivery.headers().getFirst("X-AQID-Delivery-Id")).isEqualTo(results.get(0).deliveryId());
 		assertThat(delivery.headers().getFirst("X-AQID-Delivery-Attempt")).isEqualTo("1");
 		assertThat(delivery.headers().getFirst("Content-Type")).isEqualTo("application/json");
@@ -182,7 +180,8 @@ class AmiqusEmulatorDeliveryTests {
 		assertThat(body.path("event").asString()).isEqualTo("ping");
 		assertThat(body.path("data").get(0).asString()).isEqualTo("ping");
 		assertThat(body.path("sent_at").asString()).isNotBlank();
-		assertThat(ping.headers().getFirst("X-AQID-Signature")).isEqualTo(hmac(webhook.secret(), ping.body()));
+		assertThat(ping.headers().getFirst("X-AQID-Signature"))
+			.isEqualTo(AmiqusSignature.sign(webhook.secret(), ping.body()));
 	}
 
 	@Test
@@ -223,12 +222,6 @@ class AmiqusEmulatorDeliveryTests {
 			port = socket.getLocalPort();
 		}
 		return "http://127.0.0.1:" + port + "/webhooks/amiqus";
-	}
-
-	private static String hmac(String secret, byte[] body) throws Exception {
-		Mac mac = Mac.getInstance("HmacSHA256");
-		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-		return Base64.getEncoder().encodeToString(mac.doFinal(body));
 	}
 
 	private record Received(Headers headers, byte[] body) {
