@@ -31,7 +31,7 @@ class AmiqusEmulatorApiTests {
 
 	private static final String RECEIVER_URL = "https://receiver.example.com/webhooks/amiqus";
 
-	private final AmiqusEmulator emulator = AmiqusEmulator.start(0);
+	private final AmiqusEmulator emulator = StandaloneEmulator.start(0);
 
 	private final AmiqusClient client = client("any-token");
 

@@ -38,7 +38,7 @@ class AmiqusEmulatorDeliveryTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private final AmiqusEmulator emulator = AmiqusEmulator.start(0);
+	private final AmiqusEmulator emulator = StandaloneEmulator.start(0);
 
 	private final AmiqusClient client = new AmiqusClient(RestClient.builder(),
 			new AmiqusApiProperties(URI.create(this.emulator.baseUrl()), null, Duration.ofSeconds(2),
