@@ -6,6 +6,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,20 +36,18 @@ class EmulatorWebhooksController {
 	}
 
 	@GetMapping
-	ResponseEntity<byte[]> list(@RequestParam(required = false) String enabled,
+	ResponseEntity<byte[]> list(@RequestParam(required = false) Boolean enabled,
 			@RequestParam(required = false) String page, @RequestParam(required = false) String limit) {
-		Boolean filter = WebhookInput.enabledFilter(enabled);
 		List<JsonNode> items = this.state.webhooks()
 			.stream()
-			.filter((webhook) -> filter == null || webhook.enabled() == filter)
+			.filter((webhook) -> enabled == null || webhook.enabled() == enabled)
 			.map((webhook) -> (JsonNode) webhook.toJson())
 			.toList();
 		return AmiqusAnswers.json(200, Pagination.page(items, page, limit));
 	}
 
 	@PostMapping
-	ResponseEntity<byte[]> create(@RequestBody(required = false) byte[] body) {
-		WebhookInput input = WebhookInput.read(body, true);
+	ResponseEntity<byte[]> create(@Validated(WebhookBody.Creating.class) @RequestBody WebhookBody input) {
 		EmulatedWebhook webhook = this.state.createWebhook(input.url(), input.events(),
 				(input.enabled() != null) ? input.enabled() : true);
 		return AmiqusAnswers.json(201, webhook.toJson());
@@ -60,11 +59,7 @@ class EmulatorWebhooksController {
 	}
 
 	@RequestMapping(path = "/{id}", method = { RequestMethod.PATCH, RequestMethod.PUT })
-	ResponseEntity<byte[]> update(@PathVariable long id, @RequestBody(required = false) byte[] body) {
-		if (this.state.webhook(id).isEmpty()) {
-			throw new EntityNotFound(WEBHOOK);
-		}
-		WebhookInput input = WebhookInput.read(body, false);
+	ResponseEntity<byte[]> update(@PathVariable long id, @Validated @RequestBody WebhookBody input) {
 		EmulatedWebhook changed = this.state.updateWebhook(id, (webhook) -> {
 			EmulatedWebhook result = webhook;
 			result = (input.url() != null) ? result.withUrl(input.url()) : result;

@@ -259,6 +259,35 @@ class AmiqusEmulatorApiTests {
 			.isEqualTo(this.emulator.baseUrl() + "/webhooks?limit=1&page=1");
 	}
 
+	@Test
+	void namesEachInvalidFieldByItsPathAsAmiqusDoes() throws Exception {
+		JsonNode blankEvent = json
+			.readTree(post("/webhooks", "{\"url\":\"" + RECEIVER_URL + "\",\"events\":[\"*\",\" \"]}").body());
+		JsonNode notABoolean = json.readTree(
+				post("/webhooks", "{\"url\":\"" + RECEIVER_URL + "\",\"events\":[\"*\"],\"is_enabled\":\"maybe\"}")
+					.body());
+		JsonNode blankUrl = json.readTree(post("/webhooks", "{\"url\":\" \",\"events\":[\"*\"]}").body());
+
+		assertThat(blankEvent.properties()).singleElement()
+			.satisfies((field) -> assertThat(field.getKey()).isEqualTo("events.1"))
+			.satisfies((field) -> assertThat(field.getValue().get(0).asString())
+				.isEqualTo("The events.1 field must be a string."));
+		assertThat(notABoolean.path("is_enabled").get(0).asString())
+			.isEqualTo("The is enabled field must be true or false.");
+		assertThat(blankUrl.path("url").size()).as("said once").isEqualTo(1);
+		assertThat(blankUrl.path("url").get(0).asString()).isEqualTo("The url field is required.");
+		assertThat(get("/webhooks?enabled=maybe").statusCode()).isEqualTo(422);
+		assertThat(this.emulator.webhooks()).isEmpty();
+	}
+
+	private HttpResponse<String> post(String path, String body) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(this.emulator.baseUrl() + path))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	private HttpResponse<String> get(String path) throws Exception {
 		return HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create(this.emulator.baseUrl() + path)).build(),
