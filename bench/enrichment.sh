@@ -120,22 +120,21 @@ q() { psql -X -q -v ON_ERROR_STOP=1 -At -F '|' -c "$1"; }
 EMU_URL=""
 EMU_STATS=""
 start_emulator() { # name latency records
-	local name=$1 latency=$2 records=$3 port stats out line
+	local name=$1 latency=$2 records=$3 port out line
 	port="$(free_port)"
-	stats="$(free_port "$port")"
 	out="$BENCH_TMP/$name/emulator.log"
 	# shellcheck disable=SC2086
 	java $EMULATOR_JAVA_OPTS -cp "$JAR" -Dloader.main=dev.aqid.receiver.emulator.EmulatorMain \
 		org.springframework.boot.loader.launch.PropertiesLauncher \
-		--port="$port" --stats-port="$stats" --latency="$latency" --records="$records" >"$out" 2>&1 &
+		--server.port="$port" --emulator.latency="$latency" --emulator.records="$records" >"$out" 2>&1 &
 	EMU_PID=$!
-	for _ in $(seq 1 300); do
+	for _ in $(seq 1 600); do
 		line="$(grep -m1 '^EMULATOR base_url=' "$out" 2>/dev/null || true)"
 		[[ -n "$line" ]] && break
 		kill -0 "$EMU_PID" 2>/dev/null || { cat "$out" >&2; die "the emulator exited during start-up"; }
 		sleep 0.1
 	done
-	[[ -n "$line" ]] || die "the emulator did not start within 30s"
+	[[ -n "$line" ]] || die "the emulator did not start within 60s"
 	EMU_URL="$(sed -n 's/.*base_url=\([^ ]*\).*/\1/p' <<<"$line")"
 	EMU_STATS="$(sed -n 's/.*stats_url=\([^ ]*\).*/\1/p' <<<"$line")"
 	log "stand-in at $EMU_URL ($latency per answer, records 1..$records), counter at $EMU_STATS"

@@ -1,157 +1,96 @@
 package dev.aqid.receiver.emulator;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import com.sun.net.httpserver.HttpServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.aqid.receiver.amiqus.Webhook;
 
 /**
- * A stand-in for the Amiqus ID API v2 and its webhook deliveries, over real HTTP on
- * {@code 127.0.0.1}: the project's tests run against it, and demo mode runs it in the
- * service's own process. Plain Java on purpose (the JDK's HTTP server and client,
- * Jackson), so that it needs no Spring context.
+ * A stand-in for the Amiqus ID API v2 and its webhook deliveries: the project's tests run
+ * against it, and demo mode serves it from the service's own server. Its API is plain
+ * Spring MVC ({@link EmulatorEntitiesController}, {@link EmulatorWebhooksController},
+ * {@link EmulatorApiFilter}) under {@code /emulator/api/v2}, registered by
+ * {@link EmulatorConfiguration} in demo mode, or on its own port by
+ * {@link StandaloneEmulator} for tests and the benchmark. This class is what tests and
+ * the demo drive it with.
  * <p>
- * The API keeps state like a single Amiqus team: webhook subscriptions
- * ({@code /webhooks}, paginated, with each one's delivery log) and entities put by the
- * test or demo ({@code /clients/{id}}, {@code /records/{id}}, its {@code /steps}, a
- * client's {@code /forms/{reference}}, {@code /organisations/{id}}, {@code /cases/{id}}),
- * answering with Amiqus's status codes, error bodies and rate-limit headers. Tests can
- * demand a token, inject failures and latency, and read the requests received.
+ * The API keeps state like a single Amiqus team ({@link EmulatorState}): webhook
+ * subscriptions ({@code /webhooks}, paginated, with each one's delivery log) and entities
+ * put by the test or demo ({@code /clients/{id}}, {@code /records/{id}}, its
+ * {@code /steps}, a client's {@code /forms/{reference}}, {@code /organisations/{id}},
+ * {@code /cases/{id}}), answering with Amiqus's status codes, error bodies and rate-limit
+ * headers. Tests can demand a token, inject failures and latency, and read the requests
+ * received.
  * <p>
- * {@link #send(String, String)} delivers an event like Amiqus: one signed POST to every
- * enabled subscription whose events match, logged in that subscription's delivery log,
- * with no automatic retry (a failed delivery stays in the log as after Amiqus gave up).
- * <p>
- * Logs one line when it starts; never secrets, tokens or bodies.
+ * {@link #send(String, String)} delivers an event like Amiqus ({@link WebhookSender}):
+ * one signed POST to every enabled subscription whose events match, logged in that
+ * subscription's delivery log, with no automatic retry (a failed delivery stays in the
+ * log as after Amiqus gave up).
  */
 public final class AmiqusEmulator implements AutoCloseable {
 
-	private static final Logger log = LoggerFactory.getLogger(AmiqusEmulator.class);
+	private final EmulatorState state;
 
-	/** Amiqus counts a delivery not answered within this as failed. */
-	static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+	private final WebhookSender sender;
 
-	static final String USER_AGENT = "Amiqus AmiqusID/emulator";
-
-	private static final int API_THREADS = 4;
-
-	/** The receiver's response body is logged up to this many bytes. */
-	private static final int MAX_LOGGED_RESPONSE = 64 * 1024;
-
-	private final EmulatorState state = new EmulatorState();
-
-	private final HttpServer server;
-
-	private final ExecutorService apiThreads;
-
-	private final ExecutorService senderThreads;
-
-	private final HttpClient sender;
-
-	private final String baseUrl;
-
-	private final AtomicLong demoRuns = new AtomicLong();
+	private final DemoScenario scenario;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private AmiqusEmulator(HttpServer server, ExecutorService apiThreads) {
-		this.server = server;
-		this.apiThreads = apiThreads;
-		this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + ApiHandler.BASE_PATH;
-		this.senderThreads = Executors.newCachedThreadPool(daemonThreads("amiqus-emulator-sender-"));
-		this.sender = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(DELIVERY_TIMEOUT)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(this.senderThreads)
-			.build();
-		server.createContext("/", new ApiHandler(this.state, this.baseUrl));
-	}
+	private volatile String baseUrl;
 
-	/**
-	 * Starts an emulator on {@code 127.0.0.1}.
-	 * @param port the port, 0 for any free one
-	 * @return the running emulator; close it to stop it
-	 * @throws UncheckedIOException when the port cannot be bound
-	 */
-	public static AmiqusEmulator start(int port) {
-		HttpServer server;
-		try {
-			server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Amiqus emulator cannot listen on port " + port, ex);
-		}
-		ExecutorService apiThreads = Executors.newFixedThreadPool(API_THREADS, daemonThreads("amiqus-emulator-api-"));
-		server.setExecutor(apiThreads);
-		AmiqusEmulator emulator = new AmiqusEmulator(server, apiThreads);
-		server.start();
-		log.info("Amiqus emulator listening on {}", emulator.baseUrl);
-		return emulator;
+	private volatile AutoCloseable server;
+
+	AmiqusEmulator(EmulatorState state, WebhookSender sender, DemoScenario scenario) {
+		this.state = state;
+		this.sender = sender;
+		this.scenario = scenario;
 	}
 
 	/**
 	 * The API's base URL, to configure as {@code amiqus.api.url}.
-	 * @return {@code http://127.0.0.1:<port>/api/v2}
+	 * @return {@code http://127.0.0.1:<port>/emulator/api/v2}, or null before the server
+	 * serving it has started
 	 */
 	public String baseUrl() {
 		return this.baseUrl;
 	}
 
-	/**
-	 * The port the API listens on.
-	 * @return the port
-	 */
-	public int port() {
-		return this.server.getAddress().getPort();
+	void servedAt(String baseUrl) {
+		this.baseUrl = baseUrl;
 	}
 
 	/**
-	 * Stops the API server and the delivery sender; calling it again does nothing.
+	 * Makes {@link #close()} stop this server too (the emulator's own, when started on
+	 * its own).
+	 */
+	void stopsWith(AutoCloseable server) {
+		this.server = server;
+	}
+
+	/**
+	 * Stops the delivery sender and, when the emulator was started on its own, its
+	 * server; calling it again does nothing.
 	 */
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
-			this.server.stop(0);
-			this.apiThreads.shutdownNow();
-			this.senderThreads.shutdownNow();
+			this.sender.close();
+			AutoCloseable own = this.server;
+			if (own != null) {
+				try {
+					own.close();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException("The emulator's server did not stop", ex);
+				}
+			}
 		}
 	}
 
@@ -401,7 +340,7 @@ public final class AmiqusEmulator implements AutoCloseable {
 		if (alias == null || alias.isBlank()) {
 			throw new IllegalArgumentException("An event alias is required");
 		}
-		return send(alias, EmulatorJson.parse(dataJson, "data", false));
+		return this.sender.send(alias, EmulatorJson.parse(dataJson, "data", false));
 	}
 
 	/**
@@ -410,134 +349,16 @@ public final class AmiqusEmulator implements AutoCloseable {
 	 * @return one result per subscription delivered to
 	 */
 	public List<DeliveryResult> sendPing() {
-		List<DeliveryResult> results = new ArrayList<>();
-		for (EmulatedWebhook webhook : this.state.webhooks()) {
-			if (webhook.enabled()) {
-				String deliveryId = UUID.randomUUID().toString();
-				ObjectNode payload = EmulatorJson.object();
-				payload.put("uuid", deliveryId);
-				payload.put("event", "ping");
-				payload.put("sent_at", EmulatorJson.timestamp(this.state.now()));
-				payload.putArray("data").add("ping");
-				results.add(deliver(webhook, "ping", deliveryId, payload));
-			}
-		}
-		return results;
+		return this.sender.sendPing();
 	}
 
 	/**
-	 * The demo's short story: a client is created, a record is created for it, the record
-	 * finishes. Puts the (clearly fake) client, record and steps, changing them as the
-	 * story goes, and sends {@code client.created}, {@code record.created} and
-	 * {@code record.finished} in that order. Each run uses new ids.
+	 * The demo's short story ({@link DemoScenario}): a client is created, a record is
+	 * created for it, the record finishes. Each run uses new ids.
 	 * @return the deliveries' results in the order sent
 	 */
 	public List<DeliveryResult> demoScenario() {
-		long run = this.demoRuns.incrementAndGet();
-		long clientId = 1000 + run;
-		long recordId = 5000 + run;
-		String email = "demo.person+" + run + "@example.com";
-		Instant created = this.state.now();
-		this.state.putEntity(clientPath(clientId), DemoData.client(clientId, email, EmulatorJson.timestamp(created)));
-		List<DeliveryResult> results = new ArrayList<>(
-				send("client.created", DemoData.clientEvent(this.baseUrl, clientId)));
-		JsonNode pending = DemoData.steps(recordId, created, null);
-		this.state.putEntity(recordPath(recordId),
-				DemoData.record(recordId, clientId, email, "pending", created, created, pending));
-		this.state.putEntity(recordPath(recordId) + "/steps", pending);
-		results.addAll(send("record.created", DemoData.recordEvent(this.baseUrl, recordId, clientId)));
-		Instant finished = this.state.now();
-		JsonNode accepted = DemoData.steps(recordId, created, finished);
-		this.state.putEntity(recordPath(recordId),
-				DemoData.record(recordId, clientId, email, "complete", created, finished, accepted));
-		this.state.putEntity(recordPath(recordId) + "/steps", accepted);
-		results.addAll(send("record.finished", DemoData.recordEvent(this.baseUrl, recordId, clientId)));
-		return results;
-	}
-
-	private List<DeliveryResult> send(String alias, JsonNode data) {
-		List<DeliveryResult> results = new ArrayList<>();
-		for (EmulatedWebhook webhook : this.state.webhooks()) {
-			if (webhook.enabled() && EventPatterns.matches(webhook.events(), alias)) {
-				ObjectNode payload = EmulatorJson.object();
-				ObjectNode subscription = payload.putObject("webhook");
-				subscription.put("uuid", webhook.uuid());
-				subscription.put("created_at", EmulatorJson.timestamp(webhook.createdAt()));
-				ArrayNode events = subscription.putArray("events");
-				webhook.events().forEach(events::add);
-				ObjectNode trigger = payload.putObject("trigger");
-				trigger.put("triggered_at", EmulatorJson.timestamp(this.state.now()));
-				trigger.put("alias", alias);
-				payload.set("data", data.deepCopy());
-				results.add(deliver(webhook, alias, UUID.randomUUID().toString(), payload));
-			}
-		}
-		return results;
-	}
-
-	/**
-	 * One signed POST, logged in the subscription's delivery log whatever its outcome.
-	 */
-	private DeliveryResult deliver(EmulatedWebhook webhook, String alias, String deliveryId, ObjectNode payload) {
-		byte[] body = EmulatorJson.bytes(payload);
-		Map<String, String> headers = new LinkedHashMap<>();
-		headers.put("Content-Type", "application/json");
-		headers.put("User-Agent", USER_AGENT);
-		headers.put("X-AQID-Delivery-Id", deliveryId);
-		headers.put("X-AQID-Delivery-Attempt", "1");
-		headers.put("X-AQID-Signature", sign(webhook.secret(), body));
-		Instant sentAt = this.state.now();
-		int status = 0;
-		Map<String, String> responseHeaders = Map.of();
-		String responseBody = null;
-		String error = null;
-		try {
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhook.url()))
-				.timeout(DELIVERY_TIMEOUT)
-				.POST(HttpRequest.BodyPublishers.ofByteArray(body));
-			headers.forEach(request::header);
-			HttpResponse<byte[]> response = this.sender.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-			status = response.statusCode();
-			responseHeaders = firstValues(response.headers().map());
-			byte[] answer = response.body();
-			responseBody = (answer.length == 0) ? null : new String(
-					Arrays.copyOf(answer, Math.min(answer.length, MAX_LOGGED_RESPONSE)), StandardCharsets.UTF_8);
-		}
-		catch (IOException | IllegalArgumentException ex) {
-			error = describe(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			error = "interrupted";
-		}
-		this.state.addDelivery(webhook.id(), logEntry(deliveryId, alias, sentAt, webhook.url(), headers, payload,
-				status, responseHeaders, responseBody, error));
-		return new DeliveryResult(webhook.id(), deliveryId, status, responseBody);
-	}
-
-	private static ObjectNode logEntry(String deliveryId, String alias, Instant sentAt, String url,
-			Map<String, String> headers, ObjectNode payload, int status, Map<String, String> responseHeaders,
-			String responseBody, String error) {
-		ObjectNode entry = EmulatorJson.object();
-		entry.put("uuid", deliveryId);
-		entry.put("event", alias);
-		entry.put("attempts", 1);
-		entry.put("last_sent_at", EmulatorJson.timestamp(sentAt));
-		entry.put("created_at", EmulatorJson.timestamp(sentAt));
-		ObjectNode request = entry.putObject("request");
-		request.put("url", url);
-		ObjectNode requestHeaders = request.putObject("headers");
-		headers.forEach(requestHeaders::put);
-		request.set("body", payload);
-		ObjectNode response = entry.putObject("response");
-		response.put("status", status);
-		ObjectNode answerHeaders = response.putObject("headers");
-		responseHeaders.forEach(answerHeaders::put);
-		response.put("body", responseBody);
-		if (error != null) {
-			response.put("error", error);
-		}
-		return entry;
+		return this.scenario.run(this.baseUrl);
 	}
 
 	private Webhook change(long id, UnaryOperator<EmulatedWebhook> change) {
@@ -580,47 +401,6 @@ public final class AmiqusEmulator implements AutoCloseable {
 			throw new IllegalArgumentException("At least one event, none blank, is required");
 		}
 		return List.copyOf(events);
-	}
-
-	/**
-	 * base64(HMAC-SHA256(secret, body)), as {@code X-AQID-Signature}.
-	 */
-	static String sign(String secret, byte[] body) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			return Base64.getEncoder().encodeToString(mac.doFinal(body));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is not available", ex);
-		}
-	}
-
-	private static Map<String, String> firstValues(Map<String, List<String>> headers) {
-		Map<String, String> values = new LinkedHashMap<>();
-		headers.forEach((name, list) -> {
-			if (!name.startsWith(":") && !list.isEmpty()) {
-				values.put(name, list.get(0));
-			}
-		});
-		return values;
-	}
-
-	/**
-	 * The failure's kind and message, which name the URL at most, never a body.
-	 */
-	private static String describe(Exception ex) {
-		String message = ex.getMessage();
-		return ex.getClass().getSimpleName() + ((message != null && !message.isBlank()) ? ": " + message : "");
-	}
-
-	private static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 }

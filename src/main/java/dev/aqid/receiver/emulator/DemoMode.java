@@ -8,21 +8,20 @@ import dev.aqid.receiver.registrar.SubscriptionSynced;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the emulator in this process while demo mode is on, and once the registrar has
- * subscribed us there and learned the secret, sends the demo scenario through real HTTP
- * to this service's own webhook endpoint: a client is created, a record is created for
- * it, the record finishes.
+ * While demo mode is on, the emulator is served by this service's own server (see
+ * {@link EmulatorConfiguration}); once the registrar has subscribed us there and learned
+ * the secret, this sends the demo scenario through real HTTP to this service's own
+ * webhook endpoint: a client is created, a record is created for it, the record finishes.
  */
 @Component
 @ConditionalOnBooleanProperty("amiqus.demo.active")
-class DemoMode implements DisposableBean {
+class DemoMode {
 
 	private static final Logger log = LoggerFactory.getLogger(DemoMode.class);
 
@@ -34,9 +33,8 @@ class DemoMode implements DisposableBean {
 
 	private final AtomicBoolean scenarioSent = new AtomicBoolean();
 
-	DemoMode(Environment environment) {
-		this.emulator = AmiqusEmulator
-			.start(environment.getRequiredProperty("amiqus.demo.emulator-port", Integer.class));
+	DemoMode(AmiqusEmulator emulator, Environment environment) {
+		this.emulator = emulator;
 		this.serverPort = environment.getProperty("server.port", Integer.class, 8080);
 		String keys = environment.getProperty("receiver.api.keys", "");
 		this.apiKey = keys.contains(",") ? keys.substring(0, keys.indexOf(',')).trim() : keys.trim();
@@ -47,7 +45,7 @@ class DemoMode implements DisposableBean {
 				  The Amiqus API is a built-in emulator at {}; nothing leaves this machine.
 				  Set AMIQUS_API_TOKEN (and AMIQUS_REGISTRAR_URL) to talk to the real Amiqus.
 				==================================================================================""",
-				this.emulator.baseUrl());
+				environment.getProperty("amiqus.api.url"));
 	}
 
 	AmiqusEmulator emulator() {
@@ -82,11 +80,6 @@ class DemoMode implements DisposableBean {
 				    curl {}/actuator/health
 				==================================================================================""", results.size(),
 				accepted, this.apiKey, base, this.apiKey, base, base);
-	}
-
-	@Override
-	public void destroy() {
-		this.emulator.close();
 	}
 
 }

@@ -13,9 +13,10 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Demo mode (the contract: no {@code AMIQUS_API_TOKEN}): points the Amiqus client at the
- * built-in emulator, subscribes the registrar to this service's own endpoint, and opens
- * the query API with the key {@code demo} unless keys are configured. With a token set
+ * Demo mode (the contract: no {@code AMIQUS_API_TOKEN}): serves the built-in emulator
+ * from this service's own server under {@code /emulator/api/v2} and points the Amiqus
+ * client there, subscribes the registrar to this service's own endpoint, and opens the
+ * query API with the key {@code demo} unless keys are configured. With a token set
  * nothing changes. {@code amiqus.demo.enabled=false} turns demo mode off (the tests do).
  * <p>
  * Demo mode runs only on the embedded database with no configured webhook secret: a
@@ -43,17 +44,17 @@ class DemoModeEnvironment implements EnvironmentPostProcessor {
 				.addFirst(new MapPropertySource("demoModeDeclined", Map.of(DECLINED, declined)));
 			return;
 		}
-		int emulatorPort = portOrFree(environment.getProperty("amiqus.demo.emulator-port", Integer.class, 0));
 		Map<String, Object> demo = new HashMap<>();
 		demo.put("amiqus.demo.active", true);
-		demo.put("amiqus.demo.emulator-port", emulatorPort);
-		demo.put("amiqus.api.url", "http://127.0.0.1:" + emulatorPort + "/api/v2");
-		demo.put("amiqus.api.token", TOKEN);
+		demo.put(EmulatorConfiguration.ENABLED, true);
 		int serverPort = environment.getProperty("server.port", Integer.class, 8080);
 		if (serverPort == 0) {
-			serverPort = portOrFree(0);
+			serverPort = freePort();
 			demo.put("server.port", serverPort);
 		}
+		// The emulator is served by this service's own server, beside /webhooks/amiqus.
+		demo.put("amiqus.api.url", "http://127.0.0.1:" + serverPort + AmiqusAnswers.BASE_PATH);
+		demo.put("amiqus.api.token", TOKEN);
 		if (!StringUtils.hasText(environment.getProperty("amiqus.registrar.url"))) {
 			demo.put("amiqus.registrar.url", "http://127.0.0.1:" + serverPort + "/webhooks/amiqus");
 		}
@@ -76,15 +77,12 @@ class DemoModeEnvironment implements EnvironmentPostProcessor {
 		return null;
 	}
 
-	private static int portOrFree(int port) {
-		if (port != 0) {
-			return port;
-		}
+	private static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("No free port for the demo's Amiqus emulator", ex);
+			throw new UncheckedIOException("No free port for the demo", ex);
 		}
 	}
 

@@ -53,18 +53,4 @@ final class EmulatorJson {
 		return node;
 	}
 
-	/**
-	 * An API request body; anything that is not a JSON object reads as an empty one, so
-	 * that validation names the missing fields.
-	 */
-	static JsonNode requestBody(byte[] body) {
-		try {
-			JsonNode node = (body.length > 0) ? MAPPER.readTree(body) : null;
-			return (node != null && node.isObject()) ? node : object();
-		}
-		catch (JacksonException ex) {
-			return object();
-		}
-	}
-
 }

@@ -1,199 +1,97 @@
 package dev.aqid.receiver.emulator;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Runs the {@link AmiqusEmulator} on its own, as the Amiqus API stand-in of the
- * enrichment benchmark ({@code bench/enrichment.sh}). Launch it from the service's jar:
+ * Runs the emulator as a process of its own ({@link StandaloneEmulator}), as the Amiqus
+ * API stand-in of the enrichment benchmark ({@code bench/enrichment.sh}). Launch it from
+ * the service's jar:
  *
  * <pre>
  * java -cp target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar \
  *     -Dloader.main=dev.aqid.receiver.emulator.EmulatorMain \
  *     org.springframework.boot.loader.launch.PropertiesLauncher \
- *     --port=18080 --stats-port=18081 --latency=50ms --records=2000
+ *     --server.port=18080 --emulator.latency=50ms --emulator.records=2000
  * </pre>
  *
- * Options ({@code --name=value} or {@code --name value}):
- * <ul>
- * <li>{@code --port}: the API's port on {@code 127.0.0.1} (default 0: any free one);</li>
- * <li>{@code --latency}: delay of every API answer, such as {@code 50ms} or {@code 8s}
- * (default 0);</li>
- * <li>{@code --records}: records and clients {@code 1..N} to serve, small objects; record
- * {@code i} belongs to client {@code i} (default 0);</li>
- * <li>{@code --stats-port}: port of a plain-text counter of the API requests received
- * (default 0: none).</li>
- * </ul>
+ * Settings, as any Spring Boot property ({@link Options}): {@code server.port} (default
+ * 0: any free one), {@code emulator.latency} (delay of every API answer, a
+ * {@link Duration} such as {@code 50ms} or {@code 8s}) and {@code emulator.records}
+ * (records and clients {@code 1..N}, small objects; record {@code i} belongs to client
+ * {@code i}).
+ * <p>
  * Prints one line {@code EMULATOR base_url=... stats_url=...} once it serves, then serves
- * until it is killed; on {@code SIGTERM} or {@code SIGINT} it prints the final counts as
- * one {@code EMULATOR_FINAL ...} line. The counts are of every API request received,
- * whatever its answer, also beyond the 10,000 that {@link AmiqusEmulator#requests()}
- * keeps.
+ * until it is stopped; on {@code SIGTERM} or {@code SIGINT} it prints the final counts as
+ * one {@code EMULATOR_FINAL ...} line. {@code GET /emulator/stats} answers the counts of
+ * every API request received, whatever its answer, as one line of text.
  */
+@Import(StandaloneEmulator.class)
+@EnableConfigurationProperties(EmulatorMain.Options.class)
 public final class EmulatorMain {
 
-	private static final Duration TALLY_INTERVAL = Duration.ofMillis(100);
-
-	private final AmiqusEmulator emulator;
-
-	private final Map<String, Long> byOperation = new HashMap<>();
-
-	private final Set<String> distinctPaths = new HashSet<>();
-
-	private ApiRequest lastSeen;
-
-	private long total;
-
-	private boolean overflow;
-
-	private EmulatorMain(AmiqusEmulator emulator) {
-		this.emulator = emulator;
-	}
+	static final String STATS_PATH = "/emulator/stats";
 
 	/**
-	 * Starts the emulator and serves until the process is killed.
-	 * @param args the options, see the class description
-	 * @throws InterruptedException never in practice: the main thread waits for ever
+	 * Starts the emulator and serves until the process is stopped.
+	 * @param args Spring Boot arguments, such as {@code --emulator.records=2000}
 	 */
-	public static void main(String[] args) throws InterruptedException {
-		Map<String, String> options = options(args);
-		int port = Integer.parseInt(options.getOrDefault("port", "0"));
-		int statsPort = Integer.parseInt(options.getOrDefault("stats-port", "0"));
-		Duration latency = duration(options.getOrDefault("latency", "0"));
-		int records = Integer.parseInt(options.getOrDefault("records", "0"));
-		AmiqusEmulator emulator = AmiqusEmulator.start(port);
-		emulator.setLatency(latency);
-		for (long id = 1; id <= records; id++) {
-			emulator.putClient(id, client(id));
-			emulator.putRecord(id, record(id));
-		}
-		EmulatorMain main = new EmulatorMain(emulator);
-		ScheduledExecutorService tally = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "amiqus-emulator-tally");
-			thread.setDaemon(true);
-			return thread;
-		});
-		tally.scheduleWithFixedDelay(main::tally, 0, TALLY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-		HttpServer stats = (statsPort > 0) ? main.serveStats(statsPort) : null;
-		CountDownLatch stopped = new CountDownLatch(1);
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			if (stats != null) {
-				stats.stop(0);
+	public static void main(String[] args) {
+		// The benchmark's stand-in answered on 4 threads: keep its concurrency.
+		StandaloneEmulator.run(0, Map.of("server.tomcat.threads.max", 4, "server.tomcat.threads.min-spare", 4), args,
+				EmulatorMain.class);
+	}
+
+	@Bean
+	RequestTally emulatorRequestTally() {
+		return new RequestTally();
+	}
+
+	@Bean
+	FilterRegistrationBean<RequestTally> emulatorRequestTallyFilter(RequestTally tally) {
+		FilterRegistrationBean<RequestTally> registration = new FilterRegistrationBean<>(tally);
+		registration.addUrlPatterns(AmiqusAnswers.BASE_PATH + "/*", STATS_PATH);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> emulatorSeed(AmiqusEmulator emulator, Options options) {
+		return (event) -> {
+			emulator.setLatency(options.latency());
+			for (long id = 1; id <= options.records(); id++) {
+				emulator.putClient(id, client(id));
+				emulator.putRecord(id, record(id));
 			}
-			tally.shutdownNow();
-			emulator.close();
-			System.out.println("EMULATOR_FINAL " + main.counts());
+			String base = emulator.baseUrl();
+			String stats = base.substring(0, base.indexOf(AmiqusAnswers.BASE_PATH)) + STATS_PATH;
+			System.out.println("EMULATOR base_url=" + base + " stats_url=" + stats + " records=" + options.records()
+					+ " latency_ms=" + options.latency().toMillis());
 			System.out.flush();
-			stopped.countDown();
-		}, "amiqus-emulator-shutdown"));
-		System.out.println("EMULATOR base_url=" + emulator.baseUrl() + " stats_url="
-				+ ((stats != null) ? "http://127.0.0.1:" + statsPort + "/" : "-") + " records=" + records
-				+ " latency_ms=" + latency.toMillis());
-		System.out.flush();
-		stopped.await();
-	}
-
-	/**
-	 * Adds the requests logged since the last call to the counts. The log is a window of
-	 * the latest requests, so the newest one seen last time is looked up by identity.
-	 */
-	private synchronized void tally() {
-		List<ApiRequest> requests = this.emulator.requests();
-		int from = 0;
-		if (this.lastSeen != null) {
-			from = -1;
-			for (int i = requests.size() - 1; i >= 0; i--) {
-				if (requests.get(i) == this.lastSeen) {
-					from = i + 1;
-					break;
-				}
-			}
-			if (from < 0) {
-				this.overflow = true;
-				from = 0;
-			}
-		}
-		for (ApiRequest request : requests.subList(from, requests.size())) {
-			this.total++;
-			String path = request.path();
-			int query = path.indexOf('?');
-			path = (query >= 0) ? path.substring(0, query) : path;
-			this.distinctPaths.add(request.method() + " " + path);
-			this.byOperation.merge(operation(request.method(), path), 1L, Long::sum);
-		}
-		if (!requests.isEmpty()) {
-			this.lastSeen = requests.get(requests.size() - 1);
-		}
-	}
-
-	private synchronized String counts() {
-		tally();
-		StringBuilder line = new StringBuilder("requests=").append(this.total);
-		line.append(" distinct_paths=").append(this.distinctPaths.size());
-		for (String operation : List.of("record", "record_steps", "client", "other")) {
-			line.append(' ').append(operation).append('=').append(this.byOperation.getOrDefault(operation, 0L));
-		}
-		return line.append(" overflow=").append(this.overflow).toString();
-	}
-
-	private static String operation(String method, String path) {
-		String[] segments = path.split("/");
-		if (method.equals("GET") && segments.length == 3 && segments[1].equals("records")) {
-			return "record";
-		}
-		if (method.equals("GET") && segments.length == 4 && segments[1].equals("records")
-				&& segments[3].equals("steps")) {
-			return "record_steps";
-		}
-		if (method.equals("GET") && segments.length == 3 && segments[1].equals("clients")) {
-			return "client";
-		}
-		return "other";
-	}
-
-	/**
-	 * {@code GET /} answers the counts as one line of text.
-	 */
-	private HttpServer serveStats(int port) {
-		HttpServer server;
-		try {
-			server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Emulator stats cannot listen on port " + port, ex);
-		}
-		server.createContext("/", this::answerStats);
-		server.start();
-		return server;
-	}
-
-	private void answerStats(HttpExchange exchange) throws IOException {
-		try (exchange) {
-			byte[] body = (counts() + "\n").getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		}
+		};
 	}
 
 	private static String client(long id) {
@@ -211,45 +109,89 @@ public final class EmulatorMain {
 				"updated_at":"2024-01-01T00:00:00Z"}""".formatted(id, id, id);
 	}
 
-	private static Map<String, String> options(String[] args) {
-		Map<String, String> options = new HashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			if (!arg.startsWith("--")) {
-				throw new IllegalArgumentException("Unexpected argument " + arg);
-			}
-			int equals = arg.indexOf('=');
-			if (equals > 0) {
-				options.put(arg.substring(2, equals), arg.substring(equals + 1));
-			}
-			else if (i + 1 < args.length) {
-				options.put(arg.substring(2), args[++i]);
-			}
-			else {
-				throw new IllegalArgumentException("Missing value for " + arg);
-			}
-		}
-		return options;
+	/**
+	 * The benchmark's settings.
+	 *
+	 * @param latency delay of every API answer
+	 * @param records records and clients {@code 1..N} to serve
+	 */
+	@ConfigurationProperties("emulator")
+	record Options(@DefaultValue("0ms") Duration latency, @DefaultValue("0") int records) {
+
 	}
 
 	/**
-	 * {@code 50ms}, {@code 8s}, {@code 1m}, a bare number of milliseconds, or ISO-8601.
+	 * Counts every API request (total, distinct method and path, per operation) and
+	 * answers {@link #STATS_PATH}; prints the final counts when the application stops.
 	 */
-	private static Duration duration(String value) {
-		String text = value.trim().toLowerCase(Locale.ROOT);
-		if (text.startsWith("p")) {
-			return Duration.parse(text.toUpperCase(Locale.ROOT));
+	static final class RequestTally extends OncePerRequestFilter implements DisposableBean {
+
+		private final Map<String, Long> byOperation = new HashMap<>();
+
+		private final Set<String> distinctPaths = new HashSet<>();
+
+		private long total;
+
+		private boolean finalPrinted;
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			String path = request.getRequestURI().substring(request.getContextPath().length());
+			if (path.equals(STATS_PATH)) {
+				byte[] body = (counts() + "\n").getBytes(StandardCharsets.UTF_8);
+				response.setContentType("text/plain; charset=utf-8");
+				response.setContentLength(body.length);
+				response.getOutputStream().write(body);
+				return;
+			}
+			count(request.getMethod(), path.substring(AmiqusAnswers.BASE_PATH.length()));
+			chain.doFilter(request, response);
 		}
-		if (text.endsWith("ms")) {
-			return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+
+		private synchronized void count(String method, String path) {
+			this.total++;
+			this.distinctPaths.add(method + " " + path);
+			this.byOperation.merge(operation(method, path), 1L, Long::sum);
 		}
-		if (text.endsWith("s")) {
-			return Duration.ofMillis(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1000));
+
+		synchronized String counts() {
+			StringBuilder line = new StringBuilder("requests=").append(this.total);
+			line.append(" distinct_paths=").append(this.distinctPaths.size());
+			for (String operation : List.of("record", "record_steps", "client", "other")) {
+				line.append(' ').append(operation).append('=').append(this.byOperation.getOrDefault(operation, 0L));
+			}
+			// Every request is counted as it arrives; nothing can overflow any more.
+			return line.append(" overflow=false").toString();
 		}
-		if (text.endsWith("m")) {
-			return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)) * 60);
+
+		/**
+		 * Called twice, by the servlet container and by Spring: prints once.
+		 */
+		@Override
+		public synchronized void destroy() {
+			if (!this.finalPrinted) {
+				this.finalPrinted = true;
+				System.out.println("EMULATOR_FINAL " + counts());
+				System.out.flush();
+			}
 		}
-		return Duration.ofMillis(Long.parseLong(text));
+
+		private static String operation(String method, String path) {
+			String[] segments = path.split("/");
+			if (method.equals("GET") && segments.length == 3 && segments[1].equals("records")) {
+				return "record";
+			}
+			if (method.equals("GET") && segments.length == 4 && segments[1].equals("records")
+					&& segments[3].equals("steps")) {
+				return "record_steps";
+			}
+			if (method.equals("GET") && segments.length == 3 && segments[1].equals("clients")) {
+				return "client";
+			}
+			return "other";
+		}
+
 	}
 
 }

@@ -39,7 +39,7 @@ final class EmulatorState {
 
 	private static final SecureRandom random = new SecureRandom();
 
-	final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private final Map<Long, EmulatedWebhook> webhooks = new TreeMap<>();
 
@@ -62,6 +62,10 @@ final class EmulatorState {
 	private Instant rateWindow = Instant.EPOCH;
 
 	private int rateUsed;
+
+	EmulatorState(Clock clock) {
+		this.clock = clock;
+	}
 
 	Instant now() {
 		return this.clock.instant();

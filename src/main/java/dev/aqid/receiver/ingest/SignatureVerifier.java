@@ -1,9 +1,6 @@
 package dev.aqid.receiver.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -11,19 +8,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+
+import dev.aqid.receiver.amiqus.AmiqusSignature;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Checks {@code X-AQID-Signature}: base64 of HMAC-SHA256 over the raw body bytes, keyed
- * with a shared secret. Every known secret is tried and each comparison takes the same
- * time wherever the digests differ.
+ * Checks {@code X-AQID-Signature} ({@link AmiqusSignature}): base64 of HMAC-SHA256 over
+ * the raw body bytes, keyed with a shared secret. Every known secret is tried and each
+ * comparison takes the same time wherever the digests differ.
  */
 @Component
 class SignatureVerifier {
-
-	private static final String ALGORITHM = "HmacSHA256";
 
 	private static final int DIGEST_LENGTH = 32;
 
@@ -59,13 +55,13 @@ class SignatureVerifier {
 	}
 
 	static byte[] sign(String secret, byte[] body) {
-		return initialisedMac(secret).doFinal(body);
+		return AmiqusSignature.digest(secret, body);
 	}
 
 	private Mac macFor(String secret) {
 		Mac prototype = this.initialisedMacs.get(secret);
 		if (prototype == null) {
-			prototype = initialisedMac(secret);
+			prototype = AmiqusSignature.mac(secret);
 			if (this.initialisedMacs.size() >= MAX_CACHED_KEYS) {
 				// Secrets rotate rarely; a full cache means many were
 				// retired: start afresh.
@@ -77,18 +73,7 @@ class SignatureVerifier {
 			return (Mac) prototype.clone();
 		}
 		catch (CloneNotSupportedException ex) {
-			return initialisedMac(secret);
-		}
-	}
-
-	private static Mac initialisedMac(String secret) {
-		try {
-			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
-			return mac;
-		}
-		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
-			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
+			return AmiqusSignature.mac(secret);
 		}
 	}
 

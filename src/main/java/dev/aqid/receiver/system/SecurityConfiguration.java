@@ -21,7 +21,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  * <li>{@code /webhooks/**}: open. Amiqus authenticates each delivery with its HMAC
  * signature (checked by the ingest module) and can send neither a CSRF token nor an API
  * key; this chain keeps only Spring Security's header writing, so the hot path pays
- * almost nothing.</li>
+ * almost nothing. The demo's Amiqus emulator ({@code /emulator/**}, served only in demo
+ * mode) shares it: it checks Amiqus's bearer tokens itself, not our API keys.</li>
  * <li>Everything else: stateless API-key authentication ({@code Authorization: Bearer},
  * keys from {@code receiver.api.keys}). Health probes and the OpenAPI description are
  * open; the query API, Prometheus and every other actuator endpoint need a key. No
@@ -50,7 +51,7 @@ class SecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain webhookSecurity(HttpSecurity http) {
-		return http.securityMatcher("/webhooks/**")
+		return http.securityMatcher("/webhooks/**", "/emulator/**")
 			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
 			.csrf(AbstractHttpConfigurer::disable)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

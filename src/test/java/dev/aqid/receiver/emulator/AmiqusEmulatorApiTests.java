@@ -1,6 +1,9 @@
 package dev.aqid.receiver.emulator;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.aqid.receiver.amiqus.AmiqusApiProperties;
 import dev.aqid.receiver.amiqus.AmiqusClient;
@@ -32,7 +36,9 @@ class AmiqusEmulatorApiTests {
 
 	private static final String RECEIVER_URL = "https://receiver.example.com/webhooks/amiqus";
 
-	private final AmiqusEmulator emulator = AmiqusEmulator.start(0);
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final AmiqusEmulator emulator = StandaloneEmulator.start(0);
 
 	private final AmiqusClient client = client("any-token");
 
@@ -226,6 +232,67 @@ class AmiqusEmulatorApiTests {
 			.isThrownBy(() -> this.client.updateWebhook(99, WebhookRequest.ofEnabled(true)));
 		JsonNode status = this.client.status();
 		assertThat(status).isNull();
+	}
+
+	@Test
+	void answersPathsOutsideTheApiAndIdsThatAreNoNumbersInAmiqussErrorShape() throws Exception {
+		for (String path : List.of("/records/abc", "/records/1/reviews", "/nothing/here", "/webhooks/1/other")) {
+			HttpResponse<String> answer = get(path);
+
+			assertThat(answer.statusCode()).as(path).isEqualTo(404);
+			assertThat(answer.body()).as(path).isEqualTo("{\"error\":\"Not found\"}");
+			assertThat(answer.headers().firstValue("X-RateLimit-Remaining")).as(path).isPresent();
+		}
+	}
+
+	@Test
+	void linksThePagesOfAListToTheSameRequest() throws Exception {
+		for (int i = 0; i < 3; i++) {
+			this.emulator.addWebhook(RECEIVER_URL, List.of("*"), true);
+		}
+
+		JsonNode page = json.readTree(get("/webhooks?page=2&limit=1").body());
+
+		assertThat(page.path("current_page").asInt()).isEqualTo(2);
+		assertThat(page.path("links").path("next").asString())
+			.isEqualTo(this.emulator.baseUrl() + "/webhooks?limit=1&page=3");
+		assertThat(page.path("links").path("previous").asString())
+			.isEqualTo(this.emulator.baseUrl() + "/webhooks?limit=1&page=1");
+	}
+
+	@Test
+	void namesEachInvalidFieldByItsPathAsAmiqusDoes() throws Exception {
+		JsonNode blankEvent = json
+			.readTree(post("/webhooks", "{\"url\":\"" + RECEIVER_URL + "\",\"events\":[\"*\",\" \"]}").body());
+		JsonNode notABoolean = json.readTree(
+				post("/webhooks", "{\"url\":\"" + RECEIVER_URL + "\",\"events\":[\"*\"],\"is_enabled\":\"maybe\"}")
+					.body());
+		JsonNode blankUrl = json.readTree(post("/webhooks", "{\"url\":\" \",\"events\":[\"*\"]}").body());
+
+		assertThat(blankEvent.properties()).singleElement()
+			.satisfies((field) -> assertThat(field.getKey()).isEqualTo("events.1"))
+			.satisfies((field) -> assertThat(field.getValue().get(0).asString())
+				.isEqualTo("The events.1 field must be a string."));
+		assertThat(notABoolean.path("is_enabled").get(0).asString())
+			.isEqualTo("The is enabled field must be true or false.");
+		assertThat(blankUrl.path("url").size()).as("said once").isEqualTo(1);
+		assertThat(blankUrl.path("url").get(0).asString()).isEqualTo("The url field is required.");
+		assertThat(get("/webhooks?enabled=maybe").statusCode()).isEqualTo(422);
+		assertThat(this.emulator.webhooks()).isEmpty();
+	}
+
+	private HttpResponse<String> post(String path, String body) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(this.emulator.baseUrl() + path))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(this.emulator.baseUrl() + path)).build(),
+					HttpResponse.BodyHandlers.ofString());
 	}
 
 	private AmiqusClient client(String token) {

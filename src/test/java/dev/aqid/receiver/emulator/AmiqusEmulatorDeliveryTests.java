@@ -9,13 +9,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
@@ -28,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.aqid.receiver.amiqus.AmiqusApiProperties;
 import dev.aqid.receiver.amiqus.AmiqusClient;
+import dev.aqid.receiver.amiqus.AmiqusSignature;
 import dev.aqid.receiver.amiqus.Page;
 import dev.aqid.receiver.amiqus.Webhook;
 import dev.aqid.receiver.amiqus.WebhookDelivery;
@@ -42,7 +39,7 @@ class AmiqusEmulatorDeliveryTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private final AmiqusEmulator emulator = AmiqusEmulator.start(0);
+	private final AmiqusEmulator emulator = StandaloneEmulator.start(0);
 
 	private final AmiqusClient client = new AmiqusClient(RestClient.builder(),
 			new AmiqusApiProperties(URI.create(this.emulator.baseUrl()), null, Duration.ofSeconds(2),
@@ -92,7 +89,8 @@ class AmiqusEmulatorDeliveryTests {
 			assertThat(result.responseBody()).contains("\"event_id\":\"42\"");
 		});
 		Received delivery = this.received.remove();
-		assertThat(delivery.headers().getFirst("X-AQID-Signature")).isEqualTo(hmac(webhook.secret(), delivery.body()));
+		assertThat(delivery.headers().getFirst("X-AQID-Signature"))
+			.isEqualTo(AmiqusSignature.sign(webhook.secret(), delivery.body()));
 		assertThat(delivery.headers().getFirst("X-AQID-Delivery-Id")).isEqualTo(results.get(0).deliveryId());
 		assertThat(delivery.headers().getFirst("X-AQID-Delivery-Attempt")).isEqualTo("1");
 		assertThat(delivery.headers().getFirst("Content-Type")).isEqualTo("application/json");
@@ -183,7 +181,8 @@ class AmiqusEmulatorDeliveryTests {
 		assertThat(body.path("event").asString()).isEqualTo("ping");
 		assertThat(body.path("data").get(0).asString()).isEqualTo("ping");
 		assertThat(body.path("sent_at").asString()).isNotBlank();
-		assertThat(ping.headers().getFirst("X-AQID-Signature")).isEqualTo(hmac(webhook.secret(), ping.body()));
+		assertThat(ping.headers().getFirst("X-AQID-Signature"))
+			.isEqualTo(AmiqusSignature.sign(webhook.secret(), ping.body()));
 	}
 
 	@Test
@@ -224,12 +223,6 @@ class AmiqusEmulatorDeliveryTests {
 			port = socket.getLocalPort();
 		}
 		return "http://127.0.0.1:" + port + "/webhooks/amiqus";
-	}
-
-	private static String hmac(String secret, byte[] body) throws Exception {
-		Mac mac = Mac.getInstance("HmacSHA256");
-		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-		return Base64.getEncoder().encodeToString(mac.doFinal(body));
 	}
 
 	private record Received(Headers headers, byte[] body) {

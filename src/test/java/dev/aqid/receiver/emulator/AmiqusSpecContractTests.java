@@ -55,7 +55,7 @@ class AmiqusSpecContractTests {
 
 	private final AmiqusSpec spec = AmiqusSpec.load();
 
-	private final AmiqusEmulator emulator = AmiqusEmulator.start(0);
+	private final AmiqusEmulator emulator = StandaloneEmulator.start(0);
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

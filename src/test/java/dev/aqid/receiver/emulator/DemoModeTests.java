@@ -64,6 +64,10 @@ class DemoModeTests {
 				.isEqualTo("complete");
 			assertThat(demo.context().getBean(DemoMode.class).emulator().webhooks()).singleElement()
 				.satisfies((webhook) -> assertThat(webhook.url()).endsWith(demo.port() + "/webhooks/amiqus"));
+			assertThat(demo.context().getEnvironment().getProperty("amiqus.api.url"))
+				.as("the emulator is served by the service's own server")
+				.isEqualTo("http://127.0.0.1:" + demo.port() + "/emulator/api/v2");
+			assertThat(emulatorStatus(demo)).as("open without an API key, as Amiqus's API is to us").isEqualTo(204);
 		}
 	}
 
@@ -90,6 +94,8 @@ class DemoModeTests {
 			throws Exception {
 		ConfigurableApplicationContext context = receiver.context();
 		assertThat(context.getBeansOfType(DemoMode.class)).isEmpty();
+		assertThat(context.getBeansOfType(AmiqusEmulator.class)).as("no emulator served").isEmpty();
+		assertThat(emulatorStatus(receiver)).isEqualTo(404);
 		assertThat(context.getEnvironment().getProperty("amiqus.api.token")).isNull();
 		assertThat(context.getEnvironment().getProperty("amiqus.registrar.url")).isNull();
 		assertThat(context.getEnvironment().getProperty("receiver.api.keys")).isEmpty();
@@ -116,10 +122,18 @@ class DemoModeTests {
 				"amiqus.api.token=a-real-token", "amiqus.api.url=http://127.0.0.1:9/api/v2",
 				"amiqus.enrichment.enabled=false")) {
 			assertThat(real.context().getBeansOfType(DemoMode.class)).isEmpty();
+			assertThat(real.context().getBeansOfType(AmiqusEmulator.class)).isEmpty();
 			assertThat(real.context().getEnvironment().getProperty("amiqus.api.url"))
 				.isEqualTo("http://127.0.0.1:9/api/v2");
 			assertThat(real.context().getEnvironment().getProperty("amiqus.registrar.url")).isNull();
 		}
+	}
+
+	private static int emulatorStatus(RunningReceiver receiver) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + receiver.port() + "/emulator/api/v2/status"))
+				.build(), HttpResponse.BodyHandlers.discarding())
+			.statusCode();
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import dev.aqid.receiver.emulator.AmiqusEmulator;
+import dev.aqid.receiver.emulator.StandaloneEmulator;
 import dev.aqid.receiver.emulator.ApiRequest;
 import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.ExternalPostgres;
@@ -54,7 +55,7 @@ class TwoReplicasFaultTests {
 	void oneLeaderAndEveryEventEnrichedExactlyOnce(CapturedOutput output) throws Exception {
 		long started = System.nanoTime();
 		try (ExternalPostgres database = ExternalPostgres.start(this.databaseDir.resolve("pg"));
-				AmiqusEmulator amiqus = AmiqusEmulator.start(0)) {
+				AmiqusEmulator amiqus = StandaloneEmulator.start(0)) {
 			for (int i = 0; i < 2 * DELIVERIES_PER_REPLICA; i++) {
 				amiqus.putRecord(FIRST_RECORD + i, "{\"object\":\"record\",\"id\":" + (FIRST_RECORD + i) + "}");
 			}

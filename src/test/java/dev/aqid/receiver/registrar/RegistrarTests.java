@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import dev.aqid.receiver.amiqus.Webhook;
 import dev.aqid.receiver.emulator.AmiqusEmulator;
+import dev.aqid.receiver.emulator.StandaloneEmulator;
 import dev.aqid.receiver.emulator.DeliveryResult;
 import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RunningReceiver;
@@ -40,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 				"amiqus.enrichment.enabled=false", "receiver.api.keys=registrar-test-key" })
 class RegistrarTests {
 
-	static final AmiqusEmulator amiqus = AmiqusEmulator.start(0);
+	static final AmiqusEmulator amiqus = StandaloneEmulator.start(0);
 
 	/**
 	 * A port fixed before the context starts (DEFINED_PORT), not RANDOM_PORT: the
