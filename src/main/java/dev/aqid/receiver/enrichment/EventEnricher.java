@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
+import dev.aqid.receiver.ingest.EnrichmentQueue;
+import dev.aqid.receiver.ingest.ClaimedEvent;
 import dev.aqid.receiver.amiqus.AmiqusApiException;
 import dev.aqid.receiver.amiqus.AmiqusForbidden;
 import dev.aqid.receiver.amiqus.AmiqusNotFound;

@@ -2,9 +2,11 @@ package dev.aqid.receiver.enrichment;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -38,6 +40,16 @@ class SnapshotStore {
 					rs.getTimestamp(3).toInstant());
 		}, kinds, ids);
 		return fetched;
+	}
+
+	Optional<LatestSnapshots.Fetched> find(SnapshotKind kind, String entityId) {
+		return this.jdbc
+			.query("select entity_id, fetched_at, data::text from snapshots where kind = ? and entity_id = ?",
+					(rs, row) -> new LatestSnapshots.Fetched(rs.getString(1),
+							rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3)),
+					kind.column(), entityId)
+			.stream()
+			.findFirst();
 	}
 
 	void save(Target target, String json, Instant fetchedAt) {

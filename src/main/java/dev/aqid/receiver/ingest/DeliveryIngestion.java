@@ -1,6 +1,7 @@
 package dev.aqid.receiver.ingest;
 
 import java.sql.SQLException;
+import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +28,24 @@ public class DeliveryIngestion {
 
 	private final IngestMetrics metrics;
 
-	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics) {
+	private final Events events;
+
+	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics,
+			Events events) {
 		this.parser = parser;
 		this.store = store;
 		this.writer = writer;
 		this.metrics = metrics;
+		this.events = events;
+	}
+
+	/**
+	 * Whether a delivery with this JSON body (compared as JSON, not as bytes) was stored
+	 * after the given instant: how a backfill recognises, without a delivery id, a
+	 * delivery that already arrived live.
+	 */
+	public boolean holdsPayload(String json, Instant receivedAfter) {
+		return this.events.holdsPayload(json, receivedAfter);
 	}
 
 	/**

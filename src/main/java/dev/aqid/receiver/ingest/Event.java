@@ -207,13 +207,4 @@ public class Event {
 		return this.enrichedAt;
 	}
 
-	/**
-	 * Where an event stands in background enrichment; stored in lower case.
-	 */
-	public enum EnrichmentStatus {
-
-		pending, enriched, failed, skipped
-
-	}
-
 }

@@ -7,6 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 
+import dev.aqid.receiver.ingest.EventStream;
+
 /**
  * A position in the event stream: the last event a consumer has seen, as
  * {@code (insert_xid, id)}. On the wire it is opaque: base64url of a version byte, the
@@ -37,9 +39,9 @@ record StreamCursor(long insertXid, long id) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
 	}
 
-	/** The xid in the decimal form PostgreSQL reads as {@code xid8}. */
-	String insertXidText() {
-		return Long.toUnsignedString(this.insertXid);
+	/** The place in the stream this cursor names. */
+	EventStream.Position position() {
+		return new EventStream.Position(this.insertXid, this.id);
 	}
 
 	static StreamCursor decode(String cursor) {
@@ -68,8 +70,8 @@ record StreamCursor(long insertXid, long id) {
 		return new StreamCursor(insertXid, id);
 	}
 
-	static StreamCursor of(String insertXid, long id) {
-		return new StreamCursor(Long.parseUnsignedLong(insertXid), id);
+	static StreamCursor of(EventStream.Position position) {
+		return new StreamCursor(position.insertXid(), position.id());
 	}
 
 	private static byte[] check(byte version, long insertXid, long id) {

@@ -93,16 +93,6 @@ class SubscriptionStore {
 		return List.copyOf(secrets);
 	}
 
-	/**
-	 * Whether an event with this JSON (compared as JSON, not as bytes) is stored already.
-	 */
-	boolean holdsPayload(String json, Instant receivedAfter) {
-		Boolean held = this.jdbc.queryForObject(
-				"select exists(select 1 from events where received_at > ? and payload = cast(? as jsonb))",
-				Boolean.class, Timestamp.from(receivedAfter), json);
-		return Boolean.TRUE.equals(held);
-	}
-
 	private static void addIfPresent(List<String> secrets, String secret) {
 		if (secret != null && !secret.isEmpty()) {
 			secrets.add(secret);

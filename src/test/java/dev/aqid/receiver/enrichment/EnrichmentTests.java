@@ -13,6 +13,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.aqid.receiver.ingest.ClaimedEvent;
+import dev.aqid.receiver.ingest.EnrichmentQueue;
 import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;

@@ -78,7 +78,7 @@ class WebhookEndpointTests {
 		assertThat(event.getReceivedAt()).isBefore(Instant.now().plusSeconds(1));
 		assertThat(event.getSource()).isEqualTo("webhook");
 		assertThat(event.getContentType()).isEqualTo("application/json");
-		assertThat(event.getEnrichmentStatus()).isEqualTo(Event.EnrichmentStatus.pending);
+		assertThat(event.getEnrichmentStatus()).isEqualTo(EnrichmentStatus.pending);
 	}
 
 	@Test

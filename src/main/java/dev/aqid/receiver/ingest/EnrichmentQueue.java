@@ -1,4 +1,4 @@
-package dev.aqid.receiver.enrichment;
+package dev.aqid.receiver.ingest;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,13 +12,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The events table seen as the enrichment queue. Workers claim due events with
- * {@code FOR UPDATE SKIP LOCKED} and a lease; every state change names the lease owner,
- * so a worker whose lease ran out (and whose events another worker took over) changes
- * nothing.
+ * The events table seen as the enrichment queue: the enrichment module's way to claim
+ * events and change their enrichment state (the table is ingest's). Workers claim due
+ * events with {@code FOR UPDATE SKIP LOCKED} and a lease; every state change names the
+ * lease owner, so a worker whose lease ran out (and whose events another worker took
+ * over) changes nothing.
  */
 @Repository
-class EnrichmentQueue {
+public class EnrichmentQueue {
 
 	private static final String CLAIM = """
 			update events e
@@ -46,7 +47,7 @@ class EnrichmentQueue {
 		this.jdbc = jdbc;
 	}
 
-	List<ClaimedEvent> claim(String owner, int limit, Duration lease, Duration settleDelay) {
+	public List<ClaimedEvent> claim(String owner, int limit, Duration lease, Duration settleDelay) {
 		return this.jdbc.query(CLAIM, EnrichmentQueue::claimedEvent, owner, seconds(lease), seconds(settleDelay),
 				limit);
 	}
@@ -55,7 +56,7 @@ class EnrichmentQueue {
 	 * Marks the events enriched; returns when each arrived (or was replayed) for the lag
 	 * metric.
 	 */
-	List<Instant> markEnriched(Collection<Long> ids, String owner) {
+	public List<Instant> markEnriched(Collection<Long> ids, String owner) {
 		if (ids.isEmpty()) {
 			return List.of();
 		}
@@ -67,21 +68,21 @@ class EnrichmentQueue {
 				owner);
 	}
 
-	void markSkipped(long id, String owner, String reason) {
+	public void markSkipped(long id, String owner, String reason) {
 		this.jdbc.update("""
 				update events set enrichment_status = 'skipped', last_error = ?, enriched_at = null,
 				       lease_owner = null, lease_until = null
 				 where id = ? and lease_owner = ?""", reason, id, owner);
 	}
 
-	void markFailed(long id, String owner, String error) {
+	public void markFailed(long id, String owner, String error) {
 		this.jdbc.update("""
 				update events set enrichment_status = 'failed', last_error = ?,
 				       enrichment_attempts = enrichment_attempts + 1, lease_owner = null, lease_until = null
 				 where id = ? and lease_owner = ?""", error, id, owner);
 	}
 
-	void scheduleRetry(long id, String owner, String error, Duration delay) {
+	public void scheduleRetry(long id, String owner, String error, Duration delay) {
 		this.jdbc.update("""
 				update events set last_error = ?, enrichment_attempts = enrichment_attempts + 1,
 				       next_attempt_at = now() + make_interval(secs => ?), lease_owner = null, lease_until = null
@@ -92,7 +93,7 @@ class EnrichmentQueue {
 	 * Gives events back without counting an attempt: the fault was not theirs (rate
 	 * limit, credentials, shutdown).
 	 */
-	void release(Collection<Long> ids, String owner, String reason, Instant notBefore) {
+	public void release(Collection<Long> ids, String owner, String reason, Instant notBefore) {
 		if (ids.isEmpty()) {
 			return;
 		}
@@ -103,7 +104,7 @@ class EnrichmentQueue {
 	}
 
 	/** Releases every lease the given owners hold (at shutdown). */
-	int releaseAll(String ownerPrefix) {
+	public int releaseAll(String ownerPrefix) {
 		return this.jdbc.update(
 				"update events set lease_owner = null, lease_until = null where lease_owner like ? || '%'",
 				ownerPrefix);
@@ -114,11 +115,11 @@ class EnrichmentQueue {
 	 * refer to; one short statement (its own transaction) for the lot.
 	 * @return how many of them exist
 	 */
-	int requeue(Collection<Long> ids) {
+	public int requeue(Collection<Long> ids) {
 		return ids.isEmpty() ? 0 : this.jdbc.update(REQUEUE, (Object) ids(ids));
 	}
 
-	long pendingCount() {
+	public long pendingCount() {
 		Long count = this.jdbc.queryForObject("select count(*) from events where enrichment_status = 'pending'",
 				Long.class);
 		return (count != null) ? count : 0;
