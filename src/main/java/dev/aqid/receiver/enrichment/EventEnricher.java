@@ -43,7 +43,7 @@ class EventEnricher {
 
 	private final EnrichmentQueue queue;
 
-	private final SnapshotStore snapshots;
+	private final Snapshots snapshots;
 
 	private final EnrichmentPlanner planner;
 
@@ -61,7 +61,7 @@ class EventEnricher {
 
 	private final InFlightFetches inFlight = new InFlightFetches();
 
-	EventEnricher(EnrichmentQueue queue, SnapshotStore snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
+	EventEnricher(EnrichmentQueue queue, Snapshots snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
 			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties) {
 		this.queue = queue;
 		this.snapshots = snapshots;
@@ -166,7 +166,7 @@ class EventEnricher {
 		Instant started = this.clock.instant();
 		try {
 			String json = this.fetcher.fetch(target).toString();
-			this.snapshots.save(target, json, started);
+			this.snapshots.store(target, json, started);
 			this.metrics.fetch(target.kind(), "ok");
 			if (this.authFailing.compareAndSet(true, false)) {
 				log.info("The Amiqus API accepts our token again; enrichment resumes");

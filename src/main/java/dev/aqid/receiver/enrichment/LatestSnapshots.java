@@ -4,23 +4,25 @@ import java.time.Instant;
 import java.util.Optional;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The latest snapshot of each Amiqus object, for other modules to read: the snapshots
  * table is enrichment's, and this is the way to it.
  */
 @Service
+@Transactional(readOnly = true)
 public class LatestSnapshots {
 
-	private final SnapshotStore store;
+	private final Snapshots snapshots;
 
-	LatestSnapshots(SnapshotStore store) {
-		this.store = store;
+	LatestSnapshots(Snapshots snapshots) {
+		this.snapshots = snapshots;
 	}
 
 	/** The object as last fetched; empty when it never was (or was erased since). */
 	public Optional<Fetched> find(SnapshotKind kind, String entityId) {
-		return this.store.find(kind, entityId);
+		return this.snapshots.findById(new Snapshot.Key(kind, entityId)).map(Snapshot::fetched);
 	}
 
 	/**

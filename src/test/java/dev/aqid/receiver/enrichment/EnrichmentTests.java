@@ -78,7 +78,7 @@ class EnrichmentTests {
 	JdbcTemplate jdbc;
 
 	@Autowired
-	SnapshotStore snapshots;
+	Snapshots snapshots;
 
 	@Autowired
 	EnrichmentQueue queue;
@@ -251,9 +251,9 @@ class EnrichmentTests {
 	void neverReplacesASnapshotWithOneFetchedEarlier() {
 		Target target = new Target(SnapshotKind.CLIENT, "650", 650L);
 		Instant later = Instant.now();
-		this.snapshots.save(target, "{\"version\":\"newer\"}", later);
+		this.snapshots.store(target, "{\"version\":\"newer\"}", later);
 
-		this.snapshots.save(target, "{\"version\":\"older\"}", later.minusSeconds(5));
+		this.snapshots.store(target, "{\"version\":\"older\"}", later.minusSeconds(5));
 
 		assertThat(snapshotData("client", "650")).contains("newer");
 	}
