@@ -1,55 +1,44 @@
 package dev.aqid.receiver.ingest;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Repository;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The events table seen as the enrichment queue: the enrichment module's way to claim
  * events and change their enrichment state (the table is ingest's). Workers claim due
- * events with {@code FOR UPDATE SKIP LOCKED} and a lease; every state change names the
- * lease owner, so a worker whose lease ran out (and whose events another worker took
- * over) changes nothing.
+ * events with {@code FOR UPDATE SKIP LOCKED} and a lease; every state change is an
+ * {@link Event} method that names the lease owner, so a worker whose lease ran out (and
+ * whose events another worker took over) changes nothing. Each call is one short
+ * transaction.
  */
-@Repository
+@Service
+@Transactional
 public class EnrichmentQueue {
 
-	private static final String CLAIM = """
-			update events e
-			   set lease_owner = ?, lease_until = now() + make_interval(secs => ?)
-			  from (select id from events
-			         where enrichment_status = 'pending' and next_attempt_at <= now()
-			           and received_at <= now() - make_interval(secs => ?)
-			           and (lease_until is null or lease_until < now())
-			         order by next_attempt_at
-			         limit ?
-			         for update skip locked) due
-			 where e.id = due.id
-			returning e.id, e.alias, e.record_id, e.record_type, e.client_id, e.form_reference, e.case_id,
-			          e.organisation_id, e.received_at, greatest(e.received_at, e.replayed_at) as fresh_after,
-			          e.enrichment_attempts""";
+	private final Events events;
 
-	private static final String REQUEUE = """
-			update events set enrichment_status = 'pending', enrichment_attempts = 0, next_attempt_at = now(),
-			       last_error = null, lease_owner = null, lease_until = null, replayed_at = now()
-			 where id = any(?)""";
+	private final Clock clock;
 
-	private final JdbcTemplate jdbc;
-
-	EnrichmentQueue(JdbcTemplate jdbc) {
-		this.jdbc = jdbc;
+	EnrichmentQueue(Events events, ObjectProvider<Clock> clock) {
+		this.events = events;
+		this.clock = clock.getIfAvailable(Clock::systemUTC);
 	}
 
 	public List<ClaimedEvent> claim(String owner, int limit, Duration lease, Duration settleDelay) {
-		return this.jdbc.query(CLAIM, EnrichmentQueue::claimedEvent, owner, seconds(lease), seconds(settleDelay),
-				limit);
+		return this.events.claim(owner, seconds(lease), seconds(settleDelay), limit)
+			.stream()
+			.map(Event::claimed)
+			.toList();
 	}
 
 	/**
@@ -60,54 +49,43 @@ public class EnrichmentQueue {
 		if (ids.isEmpty()) {
 			return List.of();
 		}
-		return this.jdbc.query("""
-				update events set enrichment_status = 'enriched', enriched_at = now(), last_error = null,
-				       enrichment_attempts = enrichment_attempts + 1, lease_owner = null, lease_until = null
-				 where id = any(?) and lease_owner = ?
-				returning greatest(received_at, replayed_at)""", (rs, row) -> rs.getTimestamp(1).toInstant(), ids(ids),
-				owner);
+		Instant now = this.clock.instant();
+		List<Instant> freshAfter = new ArrayList<>();
+		for (Event event : this.events.leasedTo(ids, owner)) {
+			if (event.markEnriched(owner, now)) {
+				freshAfter.add(event.freshAfter());
+			}
+		}
+		return freshAfter;
 	}
 
 	public void markSkipped(long id, String owner, String reason) {
-		this.jdbc.update("""
-				update events set enrichment_status = 'skipped', last_error = ?, enriched_at = null,
-				       lease_owner = null, lease_until = null
-				 where id = ? and lease_owner = ?""", reason, id, owner);
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.markSkipped(owner, reason));
 	}
 
 	public void markFailed(long id, String owner, String error) {
-		this.jdbc.update("""
-				update events set enrichment_status = 'failed', last_error = ?,
-				       enrichment_attempts = enrichment_attempts + 1, lease_owner = null, lease_until = null
-				 where id = ? and lease_owner = ?""", error, id, owner);
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.markFailed(owner, error));
 	}
 
 	public void scheduleRetry(long id, String owner, String error, Duration delay) {
-		this.jdbc.update("""
-				update events set last_error = ?, enrichment_attempts = enrichment_attempts + 1,
-				       next_attempt_at = now() + make_interval(secs => ?), lease_owner = null, lease_until = null
-				 where id = ? and lease_owner = ?""", error, seconds(delay), id, owner);
+		Instant dueAt = this.clock.instant().plus(delay);
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.scheduleRetry(owner, error, dueAt));
 	}
 
 	/**
 	 * Gives events back without counting an attempt: the fault was not theirs (rate
 	 * limit, credentials, shutdown).
 	 */
-	public void release(Collection<Long> ids, String owner, String reason, Instant notBefore) {
+	public void release(Collection<Long> ids, String owner, @Nullable String reason, Instant notBefore) {
 		if (ids.isEmpty()) {
 			return;
 		}
-		this.jdbc.update("""
-				update events set last_error = coalesce(?, last_error), next_attempt_at = greatest(next_attempt_at, ?),
-				       lease_owner = null, lease_until = null
-				 where id = any(?) and lease_owner = ?""", reason, Timestamp.from(notBefore), ids(ids), owner);
+		this.events.leasedTo(ids, owner).forEach((event) -> event.release(owner, reason, notBefore));
 	}
 
 	/** Releases every lease the given owners hold (at shutdown). */
 	public int releaseAll(String ownerPrefix) {
-		return this.jdbc.update(
-				"update events set lease_owner = null, lease_until = null where lease_owner like ? || '%'",
-				ownerPrefix);
+		return this.events.releaseLeases(ownerPrefix);
 	}
 
 	/**
@@ -116,34 +94,16 @@ public class EnrichmentQueue {
 	 * @return how many of them exist
 	 */
 	public int requeue(Collection<Long> ids) {
-		return ids.isEmpty() ? 0 : this.jdbc.update(REQUEUE, (Object) ids(ids));
+		return ids.isEmpty() ? 0 : this.events.requeue(ids, this.clock.instant());
 	}
 
+	@Transactional(readOnly = true)
 	public long pendingCount() {
-		Long count = this.jdbc.queryForObject("select count(*) from events where enrichment_status = 'pending'",
-				Long.class);
-		return (count != null) ? count : 0;
+		return this.events.countByEnrichmentStatus(EnrichmentStatus.pending);
 	}
 
 	private static double seconds(Duration duration) {
 		return duration.toMillis() / 1000.0;
-	}
-
-	private Long[] ids(Collection<Long> ids) {
-		return ids.toArray(Long[]::new);
-	}
-
-	private static ClaimedEvent claimedEvent(ResultSet rs, int row) throws SQLException {
-		return new ClaimedEvent(rs.getLong("id"), rs.getString("alias"), nullableLong(rs, "record_id"),
-				rs.getString("record_type"), nullableLong(rs, "client_id"), rs.getString("form_reference"),
-				nullableLong(rs, "case_id"), nullableLong(rs, "organisation_id"),
-				rs.getTimestamp("received_at").toInstant(), rs.getTimestamp("fresh_after").toInstant(),
-				rs.getInt("enrichment_attempts"));
-	}
-
-	private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-		long value = rs.getLong(column);
-		return rs.wasNull() ? null : value;
 	}
 
 }
