@@ -3,6 +3,7 @@ package dev.aqid.receiver.ingest;
 import java.sql.SQLException;
 import java.time.Instant;
 
+import dev.aqid.receiver.amiqus.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public class DeliveryIngestion {
 	 * @throws StoreUnavailable when it could not be stored; do not acknowledge it then
 	 */
 	public StoredEvent ingest(IncomingDelivery delivery) {
-		byte[] sha256 = DedupeKey.sha256(delivery.body());
+		byte[] sha256 = Sha256.of(delivery.body());
 		String deliveryId = blankToNull(delivery.deliveryId());
 		EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
 				delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(),

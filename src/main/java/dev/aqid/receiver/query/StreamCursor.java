@@ -3,10 +3,10 @@ package dev.aqid.receiver.query;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 
+import dev.aqid.receiver.amiqus.Sha256;
 import dev.aqid.receiver.ingest.EventStream;
 
 /**
@@ -75,15 +75,9 @@ record StreamCursor(long insertXid, long id) {
 	}
 
 	private static byte[] check(byte version, long insertXid, long id) {
-		try {
-			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-			sha256.update(DOMAIN);
-			sha256.update(ByteBuffer.allocate(17).put(version).putLong(insertXid).putLong(id).array());
-			return Arrays.copyOf(sha256.digest(), CHECK_LENGTH);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Arrays.copyOf(
+				Sha256.of(DOMAIN, ByteBuffer.allocate(17).put(version).putLong(insertXid).putLong(id).array()),
+				CHECK_LENGTH);
 	}
 
 }
