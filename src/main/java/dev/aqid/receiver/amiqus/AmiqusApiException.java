@@ -70,12 +70,7 @@ public abstract class AmiqusApiException extends RuntimeException {
 
 	private static String safe(String message, int status) {
 		if (message != null) {
-			StringBuilder clean = new StringBuilder(Math.min(message.length(), MAX_MESSAGE_LENGTH));
-			for (int i = 0; i < message.length() && clean.length() < MAX_MESSAGE_LENGTH; i++) {
-				char c = message.charAt(i);
-				clean.append(Character.isISOControl(c) ? ' ' : c);
-			}
-			String result = clean.toString().trim();
+			String result = PlainText.controlCharactersAsSpaces(message, MAX_MESSAGE_LENGTH);
 			if (!result.isEmpty()) {
 				return result;
 			}

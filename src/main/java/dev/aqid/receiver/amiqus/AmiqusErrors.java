@@ -143,7 +143,7 @@ final class AmiqusErrors {
 	static Duration retryAfter(HttpHeaders headers, Instant now) {
 		String retryAfter = headers.getFirst(HttpHeaders.RETRY_AFTER);
 		if (retryAfter != null && !retryAfter.isBlank()) {
-			Long seconds = AmiqusRateLimits.digits(retryAfter);
+			Long seconds = PlainText.digits(retryAfter, 12);
 			if (seconds != null) {
 				return nonNegative(Duration.ofSeconds(seconds));
 			}

@@ -67,11 +67,7 @@ final class AmiqusJson {
 		if (node.isIntegralNumber() && node.canConvertToLong()) {
 			return node.longValue();
 		}
-		String text = node.isString() ? node.stringValue().trim() : null;
-		if (text != null && !text.isEmpty() && text.length() <= 18 && text.chars().allMatch(Character::isDigit)) {
-			return Long.parseLong(text);
-		}
-		return null;
+		return node.isString() ? PlainText.digits(node.stringValue(), 18) : null;
 	}
 
 	static Integer intValue(JsonNode node) {

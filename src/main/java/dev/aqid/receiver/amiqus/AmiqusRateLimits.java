@@ -33,23 +33,12 @@ final class AmiqusRateLimits {
 
 	static Instant reset(HttpHeaders headers) {
 		String value = headers.getFirst(RESET);
-		Long seconds = (value != null) ? digits(value) : null;
+		Long seconds = PlainText.digits(value, 12);
 		return (seconds != null) ? Instant.ofEpochSecond(seconds) : null;
 	}
 
-	/**
-	 * A header value of digits only as a number, else null.
-	 */
-	static Long digits(String value) {
-		String text = value.trim();
-		if (text.isEmpty() || text.length() > 12 || !text.chars().allMatch(Character::isDigit)) {
-			return null;
-		}
-		return Long.parseLong(text);
-	}
-
 	private static Integer integer(String value) {
-		Long number = (value != null) ? digits(value) : null;
+		Long number = PlainText.digits(value, 12);
 		return (number != null && number <= Integer.MAX_VALUE) ? number.intValue() : null;
 	}
 

@@ -3,6 +3,7 @@ package dev.aqid.receiver.enrichment;
 import java.util.List;
 import java.util.Set;
 
+import dev.aqid.receiver.ingest.ClaimedEvent;
 import org.springframework.stereotype.Component;
 
 /**

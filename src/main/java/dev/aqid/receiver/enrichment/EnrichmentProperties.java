@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param authFailurePause how long all workers wait after a 401/403 from Amiqus
  */
 @ConfigurationProperties("amiqus.enrichment")
-public record EnrichmentProperties(@DefaultValue("true") boolean enabled, @DefaultValue("4") int workers,
+record EnrichmentProperties(@DefaultValue("true") boolean enabled, @DefaultValue("4") int workers,
 		@DefaultValue("50") int batchSize, @DefaultValue("1m") Duration lease, @DefaultValue("1s") Duration settleDelay,
 		@DefaultValue("250ms") Duration pollInterval, @DefaultValue("8") int maxAttempts,
 		@DefaultValue("2s") Duration backoffMin, @DefaultValue("10m") Duration backoffMax,

@@ -2,6 +2,7 @@ package dev.aqid.receiver.enrichment;
 
 import java.util.List;
 
+import dev.aqid.receiver.ingest.EnrichmentQueue;
 import org.springframework.stereotype.Component;
 
 /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.aqid.receiver.ingest.EnrichmentQueue;
 import dev.aqid.receiver.amiqus.AmiqusApiProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
+import dev.aqid.receiver.ingest.EnrichmentQueue;
+import dev.aqid.receiver.ingest.ClaimedEvent;
 import dev.aqid.receiver.amiqus.AmiqusApiException;
 import dev.aqid.receiver.amiqus.AmiqusForbidden;
 import dev.aqid.receiver.amiqus.AmiqusNotFound;
@@ -41,7 +43,7 @@ class EventEnricher {
 
 	private final EnrichmentQueue queue;
 
-	private final SnapshotStore snapshots;
+	private final Snapshots snapshots;
 
 	private final EnrichmentPlanner planner;
 
@@ -59,7 +61,7 @@ class EventEnricher {
 
 	private final InFlightFetches inFlight;
 
-	EventEnricher(EnrichmentQueue queue, SnapshotStore snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
+	EventEnricher(EnrichmentQueue queue, Snapshots snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
 			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties, Clock clock) {
 		this.queue = queue;
 		this.snapshots = snapshots;
@@ -166,7 +168,7 @@ class EventEnricher {
 		Instant started = this.clock.instant();
 		try {
 			String json = this.fetcher.fetch(target).toString();
-			this.snapshots.save(target, json, started);
+			this.snapshots.store(target, json, started);
 			this.metrics.fetch(target.kind(), "ok");
 			if (this.authFailing.compareAndSet(true, false)) {
 				log.info("The Amiqus API accepts our token again; enrichment resumes");

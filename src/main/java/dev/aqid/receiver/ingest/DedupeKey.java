@@ -1,9 +1,9 @@
 package dev.aqid.receiver.ingest;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+
+import dev.aqid.receiver.amiqus.Sha256;
 
 /**
  * What makes two deliveries the same delivery: the {@code X-AQID-Delivery-Id} when there
@@ -24,16 +24,7 @@ final class DedupeKey {
 		if (deliveryId.length() <= MAX_PLAIN_ID_LENGTH && deliveryId.chars().noneMatch(Character::isISOControl)) {
 			return "d:" + deliveryId;
 		}
-		return "d#" + HexFormat.of().formatHex(sha256(deliveryId.getBytes(StandardCharsets.UTF_8)));
-	}
-
-	static byte[] sha256(byte[] bytes) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(bytes);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is not available", ex);
-		}
+		return "d#" + Sha256.hex(deliveryId.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

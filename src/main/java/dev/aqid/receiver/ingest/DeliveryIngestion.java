@@ -1,7 +1,9 @@
 package dev.aqid.receiver.ingest;
 
 import java.sql.SQLException;
+import java.time.Instant;
 
+import dev.aqid.receiver.amiqus.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +29,24 @@ public class DeliveryIngestion {
 
 	private final IngestMetrics metrics;
 
-	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics) {
+	private final Events events;
+
+	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics,
+			Events events) {
 		this.parser = parser;
 		this.store = store;
 		this.writer = writer;
 		this.metrics = metrics;
+		this.events = events;
+	}
+
+	/**
+	 * Whether a delivery with this JSON body (compared as JSON, not as bytes) was stored
+	 * after the given instant: how a backfill recognises, without a delivery id, a
+	 * delivery that already arrived live.
+	 */
+	public boolean holdsPayload(String json, Instant receivedAfter) {
+		return this.events.holdsPayload(json, receivedAfter);
 	}
 
 	/**
@@ -39,7 +54,7 @@ public class DeliveryIngestion {
 	 * @throws StoreUnavailable when it could not be stored; do not acknowledge it then
 	 */
 	public StoredEvent ingest(IncomingDelivery delivery) {
-		byte[] sha256 = DedupeKey.sha256(delivery.body());
+		byte[] sha256 = Sha256.of(delivery.body());
 		String deliveryId = blankToNull(delivery.deliveryId());
 		EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
 				delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(),

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
+import dev.aqid.receiver.amiqus.PlainText;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -64,15 +65,7 @@ class DeliveryParser {
 		if (!node.isString()) {
 			return null;
 		}
-		String value = node.stringValue();
-		StringBuilder clean = new StringBuilder(Math.min(value.length(), MAX_TEXT_LENGTH));
-		for (int i = 0; i < value.length() && clean.length() < MAX_TEXT_LENGTH; i++) {
-			char c = value.charAt(i);
-			if (!Character.isISOControl(c)) {
-				clean.append(c);
-			}
-		}
-		String result = clean.toString().trim();
+		String result = PlainText.withoutControlCharacters(node.stringValue(), MAX_TEXT_LENGTH);
 		return result.isEmpty() ? null : result;
 	}
 
@@ -84,11 +77,7 @@ class DeliveryParser {
 		if (node.isIntegralNumber() && node.canConvertToLong()) {
 			return node.longValue();
 		}
-		String text = text(node);
-		if (text != null && text.length() <= 18 && text.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-			return Long.parseLong(text);
-		}
-		return null;
+		return PlainText.digits(text(node), 18);
 	}
 
 	private static Instant instant(JsonNode node) {

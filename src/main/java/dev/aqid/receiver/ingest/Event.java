@@ -8,17 +8,22 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored delivery and its enrichment state. Rows are written by {@link EventStore} (one
- * insert on the request path); this mapping is how the rest of the service reads them and
- * changes their enrichment state.
+ * insert on the request path); this mapping is how the enrichment state changes. Every
+ * change names the worker holding the lease and changes nothing when another holds it (or
+ * nobody does): a worker whose lease ran out, and whose event another worker took over or
+ * an operator replayed, cannot overwrite the newer state.
  */
 @Entity
 @Table(name = "events")
-public class Event {
+@DynamicUpdate
+class Event {
 
 	@Id
 	private Long id;
@@ -100,7 +105,98 @@ public class Event {
 	@Column(name = "enriched_at")
 	private Instant enrichedAt;
 
+	@Column(name = "replayed_at")
+	private Instant replayedAt;
+
 	protected Event() {
+	}
+
+	/** What a worker needs to enrich the event it claimed. */
+	ClaimedEvent claimed() {
+		return new ClaimedEvent(this.id, this.alias, this.recordId, this.recordType, this.clientId, this.formReference,
+				this.caseId, this.organisationId, this.receivedAt, freshAfter(), this.enrichmentAttempts);
+	}
+
+	/**
+	 * A snapshot fetched at or after this instant reflects the event: when it arrived, or
+	 * when an operator last replayed it.
+	 */
+	Instant freshAfter() {
+		return (this.replayedAt != null && this.replayedAt.isAfter(this.receivedAt)) ? this.replayedAt
+				: this.receivedAt;
+	}
+
+	boolean markEnriched(String owner, Instant now) {
+		if (!leasedTo(owner)) {
+			return false;
+		}
+		this.enrichmentStatus = EnrichmentStatus.enriched;
+		this.enrichedAt = now;
+		this.lastError = null;
+		this.enrichmentAttempts++;
+		dropLease();
+		return true;
+	}
+
+	/** Settled without a fetch (nothing to fetch, or the object is gone). */
+	boolean markSkipped(String owner, String reason) {
+		if (!leasedTo(owner)) {
+			return false;
+		}
+		this.enrichmentStatus = EnrichmentStatus.skipped;
+		this.lastError = reason;
+		this.enrichedAt = null;
+		dropLease();
+		return true;
+	}
+
+	boolean markFailed(String owner, String error) {
+		if (!leasedTo(owner)) {
+			return false;
+		}
+		this.enrichmentStatus = EnrichmentStatus.failed;
+		this.lastError = error;
+		this.enrichmentAttempts++;
+		dropLease();
+		return true;
+	}
+
+	boolean scheduleRetry(String owner, String error, Instant dueAt) {
+		if (!leasedTo(owner)) {
+			return false;
+		}
+		this.lastError = error;
+		this.enrichmentAttempts++;
+		this.nextAttemptAt = dueAt;
+		dropLease();
+		return true;
+	}
+
+	/**
+	 * Gives the event back without counting an attempt: the fault was not its own (rate
+	 * limit, credentials, shutdown).
+	 */
+	boolean release(String owner, @Nullable String reason, Instant notBefore) {
+		if (!leasedTo(owner)) {
+			return false;
+		}
+		if (reason != null) {
+			this.lastError = reason;
+		}
+		if (notBefore.isAfter(this.nextAttemptAt)) {
+			this.nextAttemptAt = notBefore;
+		}
+		dropLease();
+		return true;
+	}
+
+	private boolean leasedTo(String owner) {
+		return owner.equals(this.leaseOwner);
+	}
+
+	private void dropLease() {
+		this.leaseOwner = null;
+		this.leaseUntil = null;
 	}
 
 	public Long getId() {
@@ -205,15 +301,6 @@ public class Event {
 
 	public Instant getEnrichedAt() {
 		return this.enrichedAt;
-	}
-
-	/**
-	 * Where an event stands in background enrichment; stored in lower case.
-	 */
-	public enum EnrichmentStatus {
-
-		pending, enriched, failed, skipped
-
 	}
 
 }

@@ -25,7 +25,7 @@ import org.springframework.util.unit.DataSize;
  * {@code X-AQID-Delivery-Id} still verifies
  */
 @ConfigurationProperties("amiqus.webhook")
-public record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
+record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
 		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("1") int writers, @DefaultValue("64") int batchSize,
 		@DefaultValue("1m") Duration rejectionLogInterval, @DefaultValue("7d") Duration replayWindow) {
 

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize events deleted per statement; small, so the ingest path never waits
  */
 @ConfigurationProperties("receiver.retention")
-public record RetentionProperties(@DefaultValue("true") boolean enabled, @DefaultValue("90d") Duration maxAge,
+record RetentionProperties(@DefaultValue("true") boolean enabled, @DefaultValue("90d") Duration maxAge,
 		@DefaultValue("1h") Duration interval, @DefaultValue("1000") int batchSize) {
 
 }

@@ -5,6 +5,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.aqid.receiver.enrichment.EnrichmentReplay;
+import dev.aqid.receiver.ingest.EnrichmentStatus;
+import dev.aqid.receiver.ingest.EventFilter;
+import dev.aqid.receiver.ingest.EventStream;
+import dev.aqid.receiver.ingest.EventView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -90,14 +94,14 @@ class EventsController {
 			throw new InvalidParameter("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
 		}
 		StreamCursor after = (cursor != null && !cursor.isEmpty()) ? StreamCursor.decode(cursor) : null;
-		EventFilter filter = new EventFilter(EventFilter.AliasPattern.parse(alias), recordId, clientId, status,
-				receivedAfter, receivedBefore);
-		List<EventStream.Positioned> page = this.events.page(filter, after, limit);
+		EventFilter filter = new EventFilter(AliasParameter.parse(alias), recordId, clientId, status, receivedAfter,
+				receivedBefore);
+		List<EventStream.Positioned> page = this.events.page(filter, (after != null) ? after.position() : null, limit);
 		if (page.isEmpty()) {
 			return new EventPage(List.of(), (after != null) ? after.encode() : null);
 		}
 		return new EventPage(page.stream().map(EventStream.Positioned::event).toList(),
-				page.get(page.size() - 1).position().encode());
+				StreamCursor.of(page.get(page.size() - 1).position()).encode());
 	}
 
 	@GetMapping("/{event_id}")
@@ -149,8 +153,8 @@ class EventsController {
 			throw new InvalidParameter(null, "A bulk replay needs at least one filter (alias, record_id, "
 					+ "client_id, status, received_after, received_before); alias=* replays every event");
 		}
-		EventFilter filter = new EventFilter(EventFilter.AliasPattern.parse(alias), recordId, clientId, status,
-				receivedAfter, receivedBefore);
+		EventFilter filter = new EventFilter(AliasParameter.parse(alias), recordId, clientId, status, receivedAfter,
+				receivedBefore);
 		long queued = 0;
 		long after = 0;
 		List<Long> batch;

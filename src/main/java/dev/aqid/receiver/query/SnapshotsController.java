@@ -1,11 +1,11 @@
 package dev.aqid.receiver.query;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.aqid.receiver.enrichment.LatestSnapshots;
 import dev.aqid.receiver.enrichment.SnapshotKind;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -14,7 +14,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -35,10 +34,10 @@ class SnapshotsController {
 
 	private static final int MAX_ID_LENGTH = 255;
 
-	private final JdbcTemplate jdbc;
+	private final LatestSnapshots snapshots;
 
-	SnapshotsController(JdbcTemplate jdbc) {
-		this.jdbc = jdbc;
+	SnapshotsController(LatestSnapshots snapshots) {
+		this.snapshots = snapshots;
 	}
 
 	@GetMapping("/records/{id}")
@@ -81,13 +80,8 @@ class SnapshotsController {
 		if (id.length() > MAX_ID_LENGTH) {
 			throw new SnapshotNotFound(what, "with so long an id");
 		}
-		return this.jdbc
-			.query("select entity_id, fetched_at, data::text from snapshots where kind = ? and entity_id = ?",
-					(rs, row) -> new Snapshot(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-							rs.getString(3)),
-					kind.column(), id)
-			.stream()
-			.findFirst()
+		return this.snapshots.find(kind, id)
+			.map((fetched) -> new Snapshot(fetched.entityId(), fetched.fetchedAt(), fetched.data()))
 			.orElseThrow(() -> new SnapshotNotFound(what, id));
 	}
 

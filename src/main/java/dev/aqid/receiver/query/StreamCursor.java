@@ -3,9 +3,11 @@ package dev.aqid.receiver.query;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+
+import dev.aqid.receiver.amiqus.Sha256;
+import dev.aqid.receiver.ingest.EventStream;
 
 /**
  * A position in the event stream: the last event a consumer has seen, as
@@ -37,9 +39,9 @@ record StreamCursor(long insertXid, long id) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
 	}
 
-	/** The xid in the decimal form PostgreSQL reads as {@code xid8}. */
-	String insertXidText() {
-		return Long.toUnsignedString(this.insertXid);
+	/** The place in the stream this cursor names. */
+	EventStream.Position position() {
+		return new EventStream.Position(this.insertXid, this.id);
 	}
 
 	static StreamCursor decode(String cursor) {
@@ -68,20 +70,14 @@ record StreamCursor(long insertXid, long id) {
 		return new StreamCursor(insertXid, id);
 	}
 
-	static StreamCursor of(String insertXid, long id) {
-		return new StreamCursor(Long.parseUnsignedLong(insertXid), id);
+	static StreamCursor of(EventStream.Position position) {
+		return new StreamCursor(position.insertXid(), position.id());
 	}
 
 	private static byte[] check(byte version, long insertXid, long id) {
-		try {
-			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-			sha256.update(DOMAIN);
-			sha256.update(ByteBuffer.allocate(17).put(version).putLong(insertXid).putLong(id).array());
-			return Arrays.copyOf(sha256.digest(), CHECK_LENGTH);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Arrays.copyOf(
+				Sha256.of(DOMAIN, ByteBuffer.allocate(17).put(version).putLong(insertXid).putLong(id).array()),
+				CHECK_LENGTH);
 	}
 
 }

@@ -107,7 +107,7 @@ class DeliveryBackfill {
 		}
 		String json = body.toString();
 		String deliveryId = delivery.deliveryId();
-		if (deliveryId == null && this.store.holdsPayload(json, cutoff.minus(java.time.Duration.ofDays(1)))) {
+		if (deliveryId == null && this.ingestion.holdsPayload(json, cutoff.minus(java.time.Duration.ofDays(1)))) {
 			return false;
 		}
 		StoredEvent event = this.ingestion.ingest(new IncomingDelivery(json.getBytes(StandardCharsets.UTF_8),

@@ -26,12 +26,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backfillMaxPages the most delivery-log pages one scan reads
  */
 @ConfigurationProperties("amiqus.registrar")
-public record RegistrarProperties(URI url, @DefaultValue("*") List<String> events,
-		@DefaultValue("true") boolean enabled, @DefaultValue("5m") Duration interval,
-		@DefaultValue("false") boolean dryRun, @DefaultValue("false") boolean deleteDuplicates,
-		@DefaultValue("1h") Duration secretGracePeriod, @DefaultValue("10s") Duration secretRefresh,
-		@DefaultValue("24h") Duration backfillInitialLookback, @DefaultValue("10m") Duration backfillOverlap,
-		@DefaultValue("20") int backfillMaxPages) {
+record RegistrarProperties(URI url, @DefaultValue("*") List<String> events, @DefaultValue("true") boolean enabled,
+		@DefaultValue("5m") Duration interval, @DefaultValue("false") boolean dryRun,
+		@DefaultValue("false") boolean deleteDuplicates, @DefaultValue("1h") Duration secretGracePeriod,
+		@DefaultValue("10s") Duration secretRefresh, @DefaultValue("24h") Duration backfillInitialLookback,
+		@DefaultValue("10m") Duration backfillOverlap, @DefaultValue("20") int backfillMaxPages) {
 
 	public RegistrarProperties {
 		events = events.stream().map(String::trim).filter((event) -> !event.isEmpty()).distinct().toList();

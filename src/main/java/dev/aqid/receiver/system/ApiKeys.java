@@ -2,9 +2,10 @@ package dev.aqid.receiver.system;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
+
+import dev.aqid.receiver.amiqus.Sha256;
 
 /**
  * The configured API keys, kept only as SHA-256 digests. A presented key is hashed and
@@ -45,12 +46,7 @@ final class ApiKeys {
 	}
 
 	private static byte[] sha256(String value) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Sha256.of(value.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

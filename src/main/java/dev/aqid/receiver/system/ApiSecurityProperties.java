@@ -12,6 +12,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@code RECEIVER_API_KEYS}, comma-separated); none: the query API refuses everything
  */
 @ConfigurationProperties("receiver.api")
-public record ApiSecurityProperties(@DefaultValue List<String> keys) {
+record ApiSecurityProperties(@DefaultValue List<String> keys) {
 
 }

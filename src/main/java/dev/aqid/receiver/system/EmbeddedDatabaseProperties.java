@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param embeddedDbStartupTimeout how long to wait for the server to accept connections
  */
 @ConfigurationProperties("receiver")
-public record EmbeddedDatabaseProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("0") int embeddedDbPort,
+record EmbeddedDatabaseProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("0") int embeddedDbPort,
 		@DefaultValue("60s") Duration embeddedDbStartupTimeout) {
 
 }

@@ -3,6 +3,7 @@ package dev.aqid.receiver.enrichment;
 import java.time.Instant;
 import java.util.List;
 
+import dev.aqid.receiver.ingest.ClaimedEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -14,6 +14,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.aqid.receiver.ingest.ClaimedEvent;
+import dev.aqid.receiver.ingest.EnrichmentQueue;
 import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.RunningReceiver;
 import dev.aqid.receiver.support.WebhookClient;
@@ -77,7 +79,7 @@ class EnrichmentTests {
 	JdbcTemplate jdbc;
 
 	@Autowired
-	SnapshotStore snapshots;
+	Snapshots snapshots;
 
 	@Autowired
 	EnrichmentQueue queue;
@@ -250,9 +252,9 @@ class EnrichmentTests {
 	void neverReplacesASnapshotWithOneFetchedEarlier() {
 		Target target = new Target(SnapshotKind.CLIENT, "650", 650L);
 		Instant later = Instant.now();
-		this.snapshots.save(target, "{\"version\":\"newer\"}", later);
+		this.snapshots.store(target, "{\"version\":\"newer\"}", later);
 
-		this.snapshots.save(target, "{\"version\":\"older\"}", later.minusSeconds(5));
+		this.snapshots.store(target, "{\"version\":\"older\"}", later.minusSeconds(5));
 
 		assertThat(snapshotData("client", "650")).contains("newer");
 	}

@@ -1,6 +1,6 @@
 package dev.aqid.receiver.query;
 
-import dev.aqid.receiver.query.EventFilter.AliasPattern;
+import dev.aqid.receiver.ingest.EventFilter.AliasPattern;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,12 +10,12 @@ class AliasPatternTests {
 
 	@Test
 	void matchesAnAliasWithoutAStarExactly() {
-		assertThat(AliasPattern.parse("record.updated")).isEqualTo(new AliasPattern("record.updated", null));
+		assertThat(AliasParameter.parse("record.updated")).isEqualTo(new AliasPattern("record.updated", null));
 	}
 
 	@Test
 	void treatsATrailingStarAsAPrefix() {
-		AliasPattern pattern = AliasPattern.parse("record.*");
+		AliasPattern pattern = AliasParameter.parse("record.*");
 
 		assertThat(pattern.prefix()).isEqualTo("record.");
 		assertThat(pattern.prefixEnd()).isEqualTo("record/");
@@ -23,28 +23,28 @@ class AliasPatternTests {
 
 	@Test
 	void endsAPrefixRangeAfterEveryAliasThatStartsWithIt() {
-		assertThat(AliasPattern.parse("z*").prefixEnd()).isEqualTo("{");
-		assertThat(AliasPattern.parse("é*").prefixEnd()).isEqualTo("ê");
-		assertThat(AliasPattern.parse("a\uD83D\uDE00*").prefixEnd()).isEqualTo("a\uD83D\uDE01");
+		assertThat(AliasParameter.parse("z*").prefixEnd()).isEqualTo("{");
+		assertThat(AliasParameter.parse("é*").prefixEnd()).isEqualTo("ê");
+		assertThat(AliasParameter.parse("a\uD83D\uDE00*").prefixEnd()).isEqualTo("a\uD83D\uDE01");
 	}
 
 	@Test
 	void readsALoneStarAndNothingAsNoFilter() {
-		assertThat(AliasPattern.parse("*")).isNull();
-		assertThat(AliasPattern.parse("")).isNull();
-		assertThat(AliasPattern.parse(null)).isNull();
+		assertThat(AliasParameter.parse("*")).isNull();
+		assertThat(AliasParameter.parse("")).isNull();
+		assertThat(AliasParameter.parse(null)).isNull();
 	}
 
 	@Test
 	void refusesAStarAnywhereButTheEnd() {
-		assertThatExceptionOfType(InvalidParameter.class).isThrownBy(() -> AliasPattern.parse("*.updated"))
+		assertThatExceptionOfType(InvalidParameter.class).isThrownBy(() -> AliasParameter.parse("*.updated"))
 			.withMessageContaining("at the end");
-		assertThatExceptionOfType(InvalidParameter.class).isThrownBy(() -> AliasPattern.parse("record.**"));
+		assertThatExceptionOfType(InvalidParameter.class).isThrownBy(() -> AliasParameter.parse("record.**"));
 	}
 
 	@Test
 	void refusesAliasesLongerThanAnyStored() {
-		assertThatExceptionOfType(InvalidParameter.class).isThrownBy(() -> AliasPattern.parse("a".repeat(256)));
+		assertThatExceptionOfType(InvalidParameter.class).isThrownBy(() -> AliasParameter.parse("a".repeat(256)));
 	}
 
 }

@@ -3,6 +3,8 @@ package dev.aqid.receiver.query;
 import java.util.List;
 
 import dev.aqid.receiver.enrichment.EnrichmentReplay;
+import dev.aqid.receiver.ingest.EnrichmentStatus;
+import dev.aqid.receiver.ingest.EventStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,6 +2,7 @@ package dev.aqid.receiver.query;
 
 import java.util.Base64;
 
+import dev.aqid.receiver.ingest.EventStream.Position;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +27,9 @@ class StreamCursorTests {
 
 	@Test
 	void writesAnXidAsPostgreSqlReadsAnXid8() {
-		assertThat(StreamCursor.of("18446744073709551615", 5).insertXidText()).isEqualTo("18446744073709551615");
-		assertThat(StreamCursor.of("754", 5).insertXidText()).isEqualTo("754");
+		assertThat(StreamCursor.of(Position.of("18446744073709551615", 5)).position().insertXidText())
+			.isEqualTo("18446744073709551615");
+		assertThat(StreamCursor.of(Position.of("754", 5)).position().insertXidText()).isEqualTo("754");
 	}
 
 	@Test

@@ -1,9 +1,9 @@
-package dev.aqid.receiver.query;
+package dev.aqid.receiver.ingest;
 
 /**
  * An event's enrichment status as the API names it ({@code events.enrichment_status}).
  */
-enum EnrichmentStatus {
+public enum EnrichmentStatus {
 
 	pending, enriched, failed, skipped
 

@@ -1,4 +1,4 @@
-package dev.aqid.receiver.enrichment;
+package dev.aqid.receiver.ingest;
 
 import java.time.Instant;
 
@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param freshAfter a snapshot fetched at or after this instant reflects the event: when
  * it arrived, or when an operator last replayed it (a replay asks for a new fetch)
  */
-record ClaimedEvent(long id, String alias, Long recordId, String recordType, Long clientId, String formReference,
+public record ClaimedEvent(long id, String alias, Long recordId, String recordType, Long clientId, String formReference,
 		Long caseId, Long organisationId, Instant receivedAt, Instant freshAfter, int attempts) {
 
 }

@@ -1,4 +1,4 @@
-package dev.aqid.receiver.query;
+package dev.aqid.receiver.ingest;
 
 import java.time.Instant;
 
@@ -15,7 +15,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @JsonPropertyOrder({ "event_id", "delivery_id", "alias", "received_at", "triggered_at", "attempt", "source",
 		"webhook_uuid", "content_type", "record_id", "record_type", "client_id", "form_reference", "case_id",
 		"organisation_id", "enrichment", "payload", "body_base64" })
-record EventView(
+public record EventView(
 		@Schema(description = "The event's id in this service",
 				example = "1042") @JsonProperty("event_id") String eventId,
 		@Schema(description = "X-AQID-Delivery-Id as sent; null without that header",
@@ -56,7 +56,7 @@ record EventView(
 	 */
 	@Schema(name = "Enrichment")
 	@JsonPropertyOrder({ "status", "attempts", "last_error", "enriched_at", "next_attempt_at", "replayed_at" })
-	record Enrichment(EnrichmentStatus status, int attempts,
+	public record Enrichment(EnrichmentStatus status, int attempts,
 			@Schema(nullable = true) @JsonProperty("last_error") String lastError,
 			@Schema(nullable = true) @JsonProperty("enriched_at") Instant enrichedAt,
 			@JsonProperty("next_attempt_at") Instant nextAttemptAt,

@@ -1,4 +1,4 @@
-package dev.aqid.receiver.query;
+package dev.aqid.receiver.ingest;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,7 +27,7 @@ import org.springframework.stereotype.Repository;
  * id is already visible.
  */
 @Repository
-class EventStream {
+public class EventStream {
 
 	private static final String COLUMNS = """
 			id, delivery_id, alias, received_at, triggered_at, attempt, source, webhook_uuid, content_type,
@@ -42,7 +42,7 @@ class EventStream {
 	}
 
 	/** Up to {@code limit} events after {@code after} (null: from the start). */
-	List<Positioned> page(EventFilter filter, StreamCursor after, int limit) {
+	public List<Positioned> page(EventFilter filter, Position after, int limit) {
 		StringBuilder where = new StringBuilder("where insert_xid < pg_snapshot_xmin(pg_current_snapshot())");
 		List<Object> args = new ArrayList<>();
 		if (after != null) {
@@ -63,7 +63,7 @@ class EventStream {
 	 * The ids of up to {@code limit} events matching the filter with an id above
 	 * {@code afterId}, in id order: a bulk operation walks the matches batch by batch.
 	 */
-	List<Long> ids(EventFilter filter, long afterId, int limit) {
+	public List<Long> ids(EventFilter filter, long afterId, int limit) {
 		StringBuilder where = new StringBuilder("where id > ?");
 		List<Object> args = new ArrayList<>();
 		args.add(afterId);
@@ -119,7 +119,7 @@ class EventStream {
 	 * steady arrival rate. Only for a first page: a cursor already starts the walk in
 	 * place.
 	 */
-	private boolean scanTimeWindowFirst(EventFilter filter, StreamCursor after) {
+	private boolean scanTimeWindowFirst(EventFilter filter, Position after) {
 		if (after != null || (filter.receivedAfter() == null && filter.receivedBefore() == null)) {
 			return false;
 		}
@@ -143,7 +143,7 @@ class EventStream {
 		return inWindow <= 0 || before > inWindow;
 	}
 
-	Optional<EventView> find(long id) {
+	public Optional<EventView> find(long id) {
 		return this.jdbc.query("select " + COLUMNS + " from events where id = ?", this::positioned, id)
 			.stream()
 			.findFirst()
@@ -176,7 +176,7 @@ class EventStream {
 				rs.getString("webhook_uuid"), rs.getString("content_type"), id(rs, "record_id"),
 				rs.getString("record_type"), id(rs, "client_id"), rs.getString("form_reference"), id(rs, "case_id"),
 				id(rs, "organisation_id"), enrichment, payload, bodyBase64);
-		return new Positioned(event, StreamCursor.of(rs.getString("stream_xid"), id));
+		return new Positioned(event, Position.of(rs.getString("stream_xid"), id));
 	}
 
 	private static String strictUtf8(byte[] bytes) {
@@ -210,7 +210,29 @@ class EventStream {
 	/**
 	 * An event and its place in the stream.
 	 */
-	record Positioned(EventView event, StreamCursor position) {
+	public record Positioned(EventView event, Position position) {
+
+	}
+
+	/**
+	 * A place in the stream: just after this event.
+	 *
+	 * @param insertXid the inserting transaction's id ({@code xid8}, unsigned)
+	 * @param id the event's id
+	 */
+	public record Position(long insertXid, long id) {
+
+		/**
+		 * A position from the xid in the decimal form PostgreSQL writes an {@code xid8}.
+		 */
+		public static Position of(String insertXid, long id) {
+			return new Position(Long.parseUnsignedLong(insertXid), id);
+		}
+
+		/** The xid in the decimal form PostgreSQL reads as {@code xid8}. */
+		public String insertXidText() {
+			return Long.toUnsignedString(this.insertXid);
+		}
 
 	}
 

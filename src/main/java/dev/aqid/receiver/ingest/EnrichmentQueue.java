@@ -1,0 +1,108 @@
+package dev.aqid.receiver.ingest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The events table seen as the enrichment queue: the enrichment module's way to claim
+ * events and change their enrichment state (the table is ingest's). Workers claim due
+ * events with {@code FOR UPDATE SKIP LOCKED} and a lease; every state change is an
+ * {@link Event} method that names the lease owner, so a worker whose lease ran out (and
+ * whose events another worker took over) changes nothing. Each call is one short
+ * transaction.
+ */
+@Service
+@Transactional
+public class EnrichmentQueue {
+
+	private final Events events;
+
+	private final Clock clock;
+
+	EnrichmentQueue(Events events, Clock clock) {
+		this.events = events;
+		this.clock = clock;
+	}
+
+	public List<ClaimedEvent> claim(String owner, int limit, Duration lease, Duration settleDelay) {
+		return this.events.claim(owner, seconds(lease), seconds(settleDelay), limit)
+			.stream()
+			.map(Event::claimed)
+			.toList();
+	}
+
+	/**
+	 * Marks the events enriched; returns when each arrived (or was replayed) for the lag
+	 * metric.
+	 */
+	public List<Instant> markEnriched(Collection<Long> ids, String owner) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		Instant now = this.clock.instant();
+		List<Instant> freshAfter = new ArrayList<>();
+		for (Event event : this.events.leasedTo(ids, owner)) {
+			if (event.markEnriched(owner, now)) {
+				freshAfter.add(event.freshAfter());
+			}
+		}
+		return freshAfter;
+	}
+
+	public void markSkipped(long id, String owner, String reason) {
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.markSkipped(owner, reason));
+	}
+
+	public void markFailed(long id, String owner, String error) {
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.markFailed(owner, error));
+	}
+
+	public void scheduleRetry(long id, String owner, String error, Duration delay) {
+		Instant dueAt = this.clock.instant().plus(delay);
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.scheduleRetry(owner, error, dueAt));
+	}
+
+	/**
+	 * Gives events back without counting an attempt: the fault was not theirs (rate
+	 * limit, credentials, shutdown).
+	 */
+	public void release(Collection<Long> ids, String owner, @Nullable String reason, Instant notBefore) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		this.events.leasedTo(ids, owner).forEach((event) -> event.release(owner, reason, notBefore));
+	}
+
+	/** Releases every lease the given owners hold (at shutdown). */
+	public int releaseAll(String ownerPrefix) {
+		return this.events.releaseLeases(ownerPrefix);
+	}
+
+	/**
+	 * Puts events back in the queue, due now, asking for fresh snapshots of what they
+	 * refer to; one short statement (its own transaction) for the lot.
+	 * @return how many of them exist
+	 */
+	public int requeue(Collection<Long> ids) {
+		return ids.isEmpty() ? 0 : this.events.requeue(ids, this.clock.instant());
+	}
+
+	@Transactional(readOnly = true)
+	public long pendingCount() {
+		return this.events.countByEnrichmentStatus(EnrichmentStatus.pending);
+	}
+
+	private static double seconds(Duration duration) {
+		return duration.toMillis() / 1000.0;
+	}
+
+}

@@ -1,0 +1,11 @@
+/**
+ * Cross-cutting configuration: security, the embedded database, request ids. Owns no
+ * table.
+ */
+@ApplicationModule(displayName = "System")
+@NullMarked
+package dev.aqid.receiver.system;
+
+import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;
