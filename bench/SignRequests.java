@@ -1,7 +1,7 @@
 /*
  * Writes the pre-signed request files that bench/ingest.lua (run by wrk) sends.
  *
- *   java bench/SignRequests.java --secret S --count N --files F --out PREFIX
+ *   java -cp target/classes bench/SignRequests.java --secret S --count N --files F --out PREFIX
  *        [--duplicates-every D] [--alias A] [--record-ids K [--burst B]]
  *
  * Request i of N (0-based) goes to file PREFIX.(i mod F), so with one file per wrk thread (or
@@ -10,7 +10,9 @@
  *   delivery-id TAB attempt TAB signature TAB body
  *
  * The body is a compact (single-line) Amiqus delivery of ~570 bytes, the signature is the base64
- * HMAC-SHA256 of its raw bytes keyed with S (header X-AQID-Signature), and the delivery id a new
+ * HMAC-SHA256 of its raw bytes keyed with S (header X-AQID-Signature) from the service's own signer,
+ * dev.aqid.receiver.amiqus.AmiqusSignature (so compile and run with target/classes on the class
+ * path, as bench/lib.sh does after the build; it needs nothing else), and the delivery id a new
  * random version-4 UUID (X-AQID-Delivery-Id), so every line is a new stored delivery. With
  * --duplicates-every D, every Dth request instead re-sends an earlier one as attempt 2 (a
  * duplicate: 202 "duplicate":true, nothing stored). With --record-ids K, request i refers to
@@ -26,12 +28,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import dev.aqid.receiver.amiqus.AmiqusSignature;
 
 public class SignRequests {
 
@@ -76,8 +76,6 @@ public class SignRequests {
 			usage("bad --duplicates-every (>= 2), --record-ids (>= 0), --burst (>= 1) or --alias");
 		}
 
-		Mac mac = Mac.getInstance("HmacSHA256");
-		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
 		SplittableRandom r = new SplittableRandom(new SecureRandom().nextLong());
 		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 		BufferedWriter[] w = new BufferedWriter[files];
@@ -94,7 +92,7 @@ public class SignRequests {
 				line = original.replaceFirst("\t1\t", "\t2\t");
 			}
 			else {
-				line = delivery(i, r, now, alias, recordIds, burst, mac);
+				line = delivery(i, r, now, alias, recordIds, burst, secret);
 				if (kept < originals.length) {
 					originals[kept++] = line;
 				}
@@ -110,7 +108,7 @@ public class SignRequests {
 
 	/** One delivery line, body as IngestLoad (the load generator wrk replaced) rendered it. */
 	static String delivery(long index, SplittableRandom r, Instant now, String fixedAlias, int recordIds, int burst,
-			Mac mac) {
+			String secret) {
 		String ts = now.minusSeconds(r.nextInt(3600)).toString();
 		String alias = ALIASES[r.nextInt(ALIASES.length)];
 		long recordId = 100_000 + r.nextInt(9_000_000);
@@ -138,7 +136,7 @@ public class SignRequests {
 				+ FIRST[r.nextInt(FIRST.length)] + "\",\"last_name\":\"" + LAST[r.nextInt(LAST.length)]
 				+ "\"},\"show\":\"https://id.amiqus.co/api/v2/clients/" + clientId + "\"},\"case\":" + caseJson
 				+ "}}";
-		String signature = Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+		String signature = AmiqusSignature.sign(secret, body.getBytes(StandardCharsets.UTF_8));
 		String id = new UUID(r.nextLong(), r.nextLong()).toString();
 		// a valid version-4 UUID string
 		id = id.substring(0, 14) + "4" + id.substring(15, 19) + "89ab".charAt(r.nextInt(4)) + id.substring(20);
@@ -147,7 +145,7 @@ public class SignRequests {
 
 	static void usage(String msg) {
 		System.err.println("error: " + msg);
-		System.err.println("usage: java bench/SignRequests.java --secret S --count N --files F --out PREFIX"
+		System.err.println("usage: java -cp target/classes bench/SignRequests.java --secret S --count N --files F --out PREFIX"
 				+ " [--duplicates-every D] [--alias A] [--record-ids K [--burst B]]");
 		System.exit(2);
 	}

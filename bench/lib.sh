@@ -28,16 +28,20 @@ require_wrk() {
 
 # Writes COUNT pre-signed deliveries into FILES files PREFIX.0 .. PREFIX.(FILES-1) (request i in
 # file i mod FILES) with bench/SignRequests.java; more options (--alias, --record-ids, --burst,
-# --duplicates-every) pass through. Needs LOAD_SECRET.
+# --duplicates-every) pass through. Needs LOAD_SECRET. SignRequests signs with the service's own
+# AmiqusSignature, from target/classes, which the build (build_jar_if_missing) leaves there.
 sign_requests() { # prefix count files [options...]
 	local prefix=$1 count=$2 files=$3
 	shift 3
-	local classes="${LOAD_DIR:-$BENCH_TMP}/classes"
+	local classes="${LOAD_DIR:-$BENCH_TMP}/classes" service_classes="$SCRIPT_DIR/../target/classes"
+	[[ -f "$service_classes/dev/aqid/receiver/amiqus/AmiqusSignature.class" ]] ||
+		die "bench/SignRequests.java signs with the service's classes, and $service_classes has none: run ./mvnw -q -B -DskipTests package"
 	if [[ ! -f "$classes/SignRequests.class" ]]; then
-		javac -d "$classes" "$SCRIPT_DIR/SignRequests.java" || die "cannot compile bench/SignRequests.java"
+		javac -cp "$service_classes" -d "$classes" "$SCRIPT_DIR/SignRequests.java" ||
+			die "cannot compile bench/SignRequests.java"
 	fi
 	# shellcheck disable=SC2086
-	java ${LOAD_JAVA_OPTS:-} -cp "$classes" SignRequests --secret "$LOAD_SECRET" --count "$count" \
+	java ${LOAD_JAVA_OPTS:-} -cp "$classes:$service_classes" SignRequests --secret "$LOAD_SECRET" --count "$count" \
 		--files "$files" --out "$prefix" "$@" || die "signing $count requests into $prefix.* failed"
 }
 

@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Amiqus's webhook signature, {@code X-AQID-Signature}: base64 of HMAC-SHA256 over the
  * raw body bytes, keyed with the webhook's shared secret (its UTF-8 bytes). The one
- * signer that the ingest verifier, the emulator and the tests share.
+ * signer that the ingest verifier, the emulator, the tests and the benchmark's request
+ * signer ({@code bench/SignRequests.java}) share.
  */
 public final class AmiqusSignature {
 

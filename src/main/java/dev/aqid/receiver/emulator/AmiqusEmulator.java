@@ -154,6 +154,26 @@ public final class AmiqusEmulator implements AutoCloseable {
 		this.state.clearRequests();
 	}
 
+	/**
+	 * How many entity reads (a client, a record, its steps, a form, an organisation, a
+	 * case) were answered 200, since the start or the last {@link #reset()}. Unlike
+	 * {@link #requests()}, the count never drops old requests.
+	 * @return the count
+	 */
+	public long entityReads() {
+		return this.state.entityReads();
+	}
+
+	/**
+	 * How many API requests were refused with 401 because {@link #requireToken} demanded
+	 * a token they did not carry (injected 401s from {@link #failNext} not included),
+	 * since the start or the last {@link #reset()}.
+	 * @return the count
+	 */
+	public long unauthorizedRequests() {
+		return this.state.unauthorized();
+	}
+
 	// Webhook subscriptions
 
 	/**
@@ -247,6 +267,31 @@ public final class AmiqusEmulator implements AutoCloseable {
 	 */
 	public void putRecord(long id, String json) {
 		this.state.putEntity(recordPath(id), EmulatorJson.parse(json, "record", false));
+	}
+
+	/**
+	 * Serves records and clients {@code firstId} to {@code firstId + count - 1} as small
+	 * objects, record {@code i} belonging to client {@code i}: for load (the benchmark,
+	 * the fault tests), where what a record holds does not matter but every one must be
+	 * there.
+	 * @param firstId the first record and client id
+	 * @param count how many of each
+	 */
+	public void putRecordsAndClients(long firstId, int count) {
+		if (count < 0) {
+			throw new IllegalArgumentException("count must be 0 or more");
+		}
+		for (long id = firstId; id < firstId + count; id++) {
+			putClient(id, """
+					{"object":"client","id":%d,"status":"approved","name":{"title":null,"first_name":"Bench",\
+					"middle_name":null,"last_name":"Person %d"},"email":"bench.person+%d@example.com",\
+					"reference":"bench-%d","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}"""
+				.formatted(id, id, id, id));
+			putRecord(id, """
+					{"object":"record","id":%d,"type":"client","status":"complete","client":{"object":"client",\
+					"id":%d,"email":"bench.person+%d@example.com"},"created_at":"2024-01-01T00:00:00Z",\
+					"updated_at":"2024-01-01T00:00:00Z"}""".formatted(id, id, id));
+		}
 	}
 
 	/**

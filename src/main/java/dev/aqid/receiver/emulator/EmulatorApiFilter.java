@@ -19,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Amiqus: it is logged for {@link AmiqusEmulator#requests()}, delayed by the configured
  * latency, counted against the rate limit ({@code X-RateLimit-*} headers), failed when a
  * test injected a fault, refused with {@code 413} over 1 MiB, and refused with {@code 401
- * {"error": "Unauthenticated."}} when a token is demanded and missing.
+ * {"error": "Unauthenticated."}} (and counted) when a token is demanded and missing.
  */
 class EmulatorApiFilter extends OncePerRequestFilter {
 
@@ -56,6 +56,7 @@ class EmulatorApiFilter extends OncePerRequestFilter {
 			return;
 		}
 		if (!authorized(request.getHeader("Authorization"))) {
+			this.state.countUnauthorized();
 			write(response, 401, AmiqusAnswers.error("Unauthenticated."));
 			return;
 		}

@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The emulated API's reads: {@code /status} and the entities a test or the demo put
  * (clients, records and their steps, a client's forms, organisations, cases), each
- * {@code 404 {"error": "<Thing> not found"}} when absent.
+ * {@code 404 {"error": "<Thing> not found"}} when absent and counted for
+ * {@link AmiqusEmulator#entityReads()} when served.
  */
 @RestController
 @RequestMapping(AmiqusAnswers.BASE_PATH)
@@ -47,6 +48,7 @@ class EmulatorEntitiesController {
 	ResponseEntity<byte[]> record(@PathVariable long id) {
 		JsonNode record = this.state.entity(AmiqusEmulator.recordPath(id))
 			.orElseThrow(() -> new EntityNotFound("Record"));
+		this.state.countEntityRead();
 		return AmiqusAnswers.json(200, StepExpansion.collapseRecord(record));
 	}
 
@@ -60,6 +62,7 @@ class EmulatorEntitiesController {
 		List<JsonNode> steps = new ArrayList<>();
 		this.state.entity(path + "/steps")
 			.ifPresent((array) -> StepExpansion.collapse(array, StepExpansion.parse(expand)).forEach(steps::add));
+		this.state.countEntityRead();
 		return AmiqusAnswers.json(200, Pagination.page(steps, page, limit));
 	}
 
@@ -90,7 +93,9 @@ class EmulatorEntitiesController {
 	}
 
 	private ResponseEntity<byte[]> entity(String path, String thing) {
-		return AmiqusAnswers.json(200, this.state.entity(path).orElseThrow(() -> new EntityNotFound(thing)));
+		JsonNode entity = this.state.entity(path).orElseThrow(() -> new EntityNotFound(thing));
+		this.state.countEntityRead();
+		return AmiqusAnswers.json(200, entity);
 	}
 
 }

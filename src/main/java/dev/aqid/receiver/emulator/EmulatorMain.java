@@ -82,31 +82,13 @@ public final class EmulatorMain {
 	ApplicationListener<ApplicationReadyEvent> emulatorSeed(AmiqusEmulator emulator, Options options) {
 		return (event) -> {
 			emulator.setLatency(options.latency());
-			for (long id = 1; id <= options.records(); id++) {
-				emulator.putClient(id, client(id));
-				emulator.putRecord(id, record(id));
-			}
+			emulator.putRecordsAndClients(1, options.records());
 			String base = emulator.baseUrl();
 			String stats = base.substring(0, base.indexOf(AmiqusAnswers.BASE_PATH)) + STATS_PATH;
 			System.out.println("EMULATOR base_url=" + base + " stats_url=" + stats + " records=" + options.records()
 					+ " latency_ms=" + options.latency().toMillis());
 			System.out.flush();
 		};
-	}
-
-	private static String client(long id) {
-		return """
-				{"object":"client","id":%d,"status":"approved","name":{"title":null,"first_name":"Bench",\
-				"middle_name":null,"last_name":"Person %d"},"email":"bench.person+%d@example.com",\
-				"reference":"bench-%d","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}"""
-			.formatted(id, id, id, id);
-	}
-
-	private static String record(long id) {
-		return """
-				{"object":"record","id":%d,"type":"client","status":"complete","client":{"object":"client",\
-				"id":%d,"email":"bench.person+%d@example.com"},"created_at":"2024-01-01T00:00:00Z",\
-				"updated_at":"2024-01-01T00:00:00Z"}""".formatted(id, id, id);
 	}
 
 	/**

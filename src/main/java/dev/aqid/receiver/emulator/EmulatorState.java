@@ -22,8 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Everything the emulated Amiqus team holds: webhook subscriptions and their delivery
- * logs, entities by API path, the API request log, and the test switches (token, faults,
- * latency). One lock guards it all; values handed out are immutable or copies.
+ * logs, entities by API path, the API request log and counts, and the test switches
+ * (token, faults, latency). One lock guards it all; values handed out are immutable or
+ * copies.
  */
 final class EmulatorState {
 
@@ -58,6 +59,10 @@ final class EmulatorState {
 	private int faultStatus;
 
 	private Duration latency = Duration.ZERO;
+
+	private long entityReads;
+
+	private long unauthorized;
 
 	private Instant rateWindow = Instant.EPOCH;
 
@@ -153,6 +158,22 @@ final class EmulatorState {
 		this.requests.clear();
 	}
 
+	synchronized void countEntityRead() {
+		this.entityReads++;
+	}
+
+	synchronized long entityReads() {
+		return this.entityReads;
+	}
+
+	synchronized void countUnauthorized() {
+		this.unauthorized++;
+	}
+
+	synchronized long unauthorized() {
+		return this.unauthorized;
+	}
+
 	synchronized void requireToken(String token) {
 		this.token = token;
 	}
@@ -205,6 +226,8 @@ final class EmulatorState {
 		this.deliveries.clear();
 		this.entities.clear();
 		this.requests.clear();
+		this.entityReads = 0;
+		this.unauthorized = 0;
 		this.token = null;
 		this.faultsLeft = 0;
 		this.latency = Duration.ZERO;

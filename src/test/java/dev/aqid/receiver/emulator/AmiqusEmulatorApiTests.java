@@ -122,6 +122,37 @@ class AmiqusEmulatorApiTests {
 	}
 
 	@Test
+	void countsTheRequestsRefusedForTheirToken() {
+		this.emulator.requireToken("right-token");
+
+		assertThatExceptionOfType(AmiqusUnauthorized.class).isThrownBy(() -> client("wrong-token").status());
+		assertThatExceptionOfType(AmiqusUnauthorized.class).isThrownBy(() -> client(null).record(1));
+		client("right-token").status();
+		this.emulator.failNext(1, 401);
+		assertThatExceptionOfType(AmiqusUnauthorized.class).isThrownBy(() -> client("right-token").status());
+
+		assertThat(this.emulator.unauthorizedRequests()).as("refused for their token, not injected").isEqualTo(2);
+		this.emulator.reset();
+		assertThat(this.emulator.unauthorizedRequests()).isZero();
+	}
+
+	@Test
+	void servesNumberedRecordsAndClientsAndCountsTheReadsServed() {
+		this.emulator.putRecordsAndClients(500, 3);
+
+		assertThat(this.client.record(500).path("client").path("id").asLong()).isEqualTo(500);
+		assertThat(this.client.record(502).path("id").asLong()).isEqualTo(502);
+		assertThat(this.client.client(501).path("id").asLong()).isEqualTo(501);
+		assertThatExceptionOfType(AmiqusNotFound.class).isThrownBy(() -> this.client.record(503));
+		assertThatExceptionOfType(AmiqusNotFound.class).isThrownBy(() -> this.client.client(499));
+		this.client.status();
+
+		assertThat(this.emulator.entityReads()).as("reads answered 200").isEqualTo(3);
+		this.emulator.reset();
+		assertThat(this.emulator.entityReads()).isZero();
+	}
+
+	@Test
 	void servesTheEntitiesPutAndAnswers404ForOthers() {
 		this.emulator.putClient(123, "{\"object\":\"client\",\"id\":123}");
 		this.emulator.putRecord(4567, "{\"object\":\"record\",\"id\":4567,\"client\":123}");

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.aqid.receiver.ReceiverApplication;
+import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.support.FaultReport;
 import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RetryingSender;
@@ -75,7 +76,7 @@ class CrashFaultTests {
 		int port = FreePort.find();
 		int databasePort = FreePort.find();
 		long firstRecordId = 7_000_000 + (System.nanoTime() % 1_000_000) * 1000;
-		try (AmiqusApiStandIn amiqus = new AmiqusApiStandIn(API_TOKEN);
+		try (AmiqusEmulator amiqus = FaultDeliveries.amiqus(API_TOKEN, firstRecordId, DELIVERIES);
 				RetryingSender sender = new RetryingSender(port, DELIVERIES, 16,
 						(index) -> FaultDeliveries.recordUpdated(firstRecordId, index), Duration.ofMillis(200))) {
 			Process instance = start(port, databasePort, amiqus);
@@ -117,13 +118,13 @@ class CrashFaultTests {
 					sender.acknowledged(),
 					"%d kills (SIGKILL) at %s acknowledged, down %s until the restart acknowledged; answers %s, %d without answer, %d attempts; %d Amiqus reads"
 						.formatted(KILLS, acknowledgedWhenKilled, outages, sender.answersByStatus(), sender.noAnswer(),
-								sender.attempts(), amiqus.fetches()))
+								sender.attempts(), amiqus.entityReads()))
 				.write();
 			assertThat(report.lost()).as("acknowledged but not stored").isZero();
 			assertThat(report.duplicates()).as("stored more than once").isZero();
 			assertThat(report.stored()).as("stored").isEqualTo(DELIVERIES);
 			assertThat(report.enriched()).as("enriched").isEqualTo(DELIVERIES);
-			assertThat(amiqus.unauthorized()).isZero();
+			assertThat(amiqus.unauthorizedRequests()).isZero();
 
 			instance.destroy();
 			assertThat(instance.waitFor(60, TimeUnit.SECONDS)).as("the last instance stops on SIGTERM").isTrue();
@@ -139,7 +140,7 @@ class CrashFaultTests {
 			.contains("left running on");
 	}
 
-	private Process start(int port, int databasePort, AmiqusApiStandIn amiqus) throws IOException {
+	private Process start(int port, int databasePort, AmiqusEmulator amiqus) throws IOException {
 		Path log = this.dataDir.resolve("instance-" + (this.instances.size() + 1) + ".log");
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -153,7 +154,7 @@ class CrashFaultTests {
 		command.add("--receiver.data-dir=" + this.dataDir);
 		command.add("--receiver.embedded-db-port=" + databasePort);
 		command.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
-		command.add("--amiqus.api.url=" + amiqus.url());
+		command.add("--amiqus.api.url=" + amiqus.baseUrl());
 		command.add("--amiqus.api.token=" + API_TOKEN);
 		// A crashed instance's claims come back after the lease: a
 		// short lease keeps the test short.

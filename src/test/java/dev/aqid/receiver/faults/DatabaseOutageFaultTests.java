@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 
+import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.support.ExternalPostgres;
 import dev.aqid.receiver.support.FaultReport;
 import dev.aqid.receiver.support.RetryingSender;
@@ -56,11 +57,11 @@ class DatabaseOutageFaultTests {
 	void answersOnly202Or503AndLosesNothingWhenTheDatabaseGoesAwayMidBurst(CapturedOutput output) throws Exception {
 		this.database = ExternalPostgres.start(this.databaseDir.resolve("pg"));
 		long firstRecordId = 3_000_000 + (System.nanoTime() % 1_000_000) * 1000;
-		try (AmiqusApiStandIn amiqus = new AmiqusApiStandIn(API_TOKEN);
+		try (AmiqusEmulator amiqus = FaultDeliveries.amiqus(API_TOKEN, firstRecordId, DELIVERIES);
 				RunningReceiver receiver = RunningReceiver
 					.start(Stream.concat(this.database.serviceProperties().stream(),
 							Stream.of("receiver.data-dir=" + this.databaseDir.resolve("unused"),
-									"amiqus.api.url=" + amiqus.url(), "amiqus.api.token=" + API_TOKEN,
+									"amiqus.api.url=" + amiqus.baseUrl(), "amiqus.api.token=" + API_TOKEN,
 									// Events claimed when the database went away
 									// come back after the lease: a short lease
 									// keeps the test short.
@@ -104,13 +105,13 @@ class DatabaseOutageFaultTests {
 					"database down %.1f s after %d acknowledged; answers %s (slowest 503 %d ms, slowest 202 %d ms), %d without answer; %d Amiqus reads"
 						.formatted(outage.toMillis() / 1000.0, acknowledgedWhenDown, sender.answersByStatus(),
 								sender.slowestAnswer(503).toMillis(), sender.slowestAnswer(202).toMillis(),
-								sender.noAnswer(), amiqus.fetches()))
+								sender.noAnswer(), amiqus.entityReads()))
 				.write();
 			assertThat(report.lost()).as("acknowledged but not stored").isZero();
 			assertThat(report.duplicates()).as("stored more than once").isZero();
 			assertThat(report.stored()).as("stored").isEqualTo(DELIVERIES);
 			assertThat(report.enriched()).as("enriched").isEqualTo(DELIVERIES);
-			assertThat(amiqus.unauthorized()).isZero();
+			assertThat(amiqus.unauthorizedRequests()).isZero();
 		}
 		assertThat(FaultDeliveries.leaks(output.getAll(), API_TOKEN)).as("leaked into the log").isEmpty();
 	}

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.aqid.receiver.emulator.AmiqusEmulator;
+import dev.aqid.receiver.emulator.StandaloneEmulator;
 import dev.aqid.receiver.support.RetryingSender;
 import dev.aqid.receiver.support.WebhookClient;
 
@@ -19,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the fault tests send and look for: bodies that each name their own record (so
- * every event needs its own fetch) and carry a marker that must never reach a log.
+ * every event needs its own fetch) and carry a marker that must never reach a log, and
+ * the Amiqus that serves those records.
  */
 final class FaultDeliveries {
 
@@ -38,6 +41,25 @@ final class FaultDeliveries {
 				"data":{"record":{"id":%d,"type":"client","show":"https://id.amiqus.co/api/v2/records/%d"},\
 				"client":{"id":%d},"case":null,"note":"%s"}}"""
 			.formatted(recordId, recordId, recordId + 1_000_000, BODY_MARKER);
+	}
+
+	/**
+	 * The project's Amiqus emulator on a port of its own, demanding the token and serving
+	 * records {@code firstRecordId} to {@code firstRecordId + count - 1}: every record a
+	 * burst of {@link #recordUpdated} names. It runs in the test's JVM, so it keeps
+	 * serving while the service under test is killed and restarted.
+	 */
+	static AmiqusEmulator amiqus(String token, long firstRecordId, int count) {
+		AmiqusEmulator amiqus = StandaloneEmulator.start(0);
+		try {
+			amiqus.requireToken(token);
+			amiqus.putRecordsAndClients(firstRecordId, count);
+			return amiqus;
+		}
+		catch (RuntimeException ex) {
+			amiqus.close();
+			throw ex;
+		}
 	}
 
 	/** How many of the sender's deliveries are stored and enriched. */
