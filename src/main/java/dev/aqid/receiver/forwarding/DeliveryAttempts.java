@@ -36,17 +36,20 @@ class DeliveryAttempts {
 
 	private final ForwardingMetrics metrics;
 
+	private final ForwardingHealthIndicator health;
+
 	private final ForwardingProperties properties;
 
 	private final Clock clock;
 
 	DeliveryAttempts(Outbox outbox, EnrichmentQueue queue, ForwardedBody bodies, DestinationClient client,
-			ForwardingMetrics metrics, ForwardingProperties properties, Clock clock) {
+			ForwardingMetrics metrics, ForwardingHealthIndicator health, ForwardingProperties properties, Clock clock) {
 		this.outbox = outbox;
 		this.queue = queue;
 		this.bodies = bodies;
 		this.client = client;
 		this.metrics = metrics;
+		this.health = health;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -100,6 +103,7 @@ class DeliveryAttempts {
 		this.metrics.attempt(destination.name(), answer.result());
 		int attempt = row.attempts() + 1;
 		if (answer.delivered()) {
+			this.health.delivered(destination.name());
 			if (this.outbox.delivered(row.id(), owner)) {
 				this.metrics.delivered(destination.name(), Duration.between(row.receivedAt(), this.clock.instant()));
 			}
@@ -108,6 +112,7 @@ class DeliveryAttempts {
 			return;
 		}
 		String error = truncate(answer.error());
+		this.health.failed(destination.name(), error);
 		if (attempt >= destination.maxAttempts()) {
 			this.outbox.failed(row.id(), owner, error);
 			this.metrics.delivery(destination.name(), "failed");

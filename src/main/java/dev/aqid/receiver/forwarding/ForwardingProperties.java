@@ -21,13 +21,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backoffMax longest delay between retries
  * @param connectTimeout connecting to a destination
  * @param readTimeout waiting for a destination's answer
+ * @param healthThreshold how long a destination's attempts may keep failing before the
+ * health component {@code forwarding} reports it {@code UNREACHABLE}
  */
 @ConfigurationProperties("receiver.forwarding")
 record ForwardingProperties(@DefaultValue("true") boolean enabled, @DefaultValue("2") int workersPerDestination,
 		@DefaultValue("10") int batchSize, @DefaultValue("2m") Duration lease,
 		@DefaultValue("250ms") Duration pollInterval, @DefaultValue("8") int maxAttempts,
 		@DefaultValue("1s") Duration backoffMin, @DefaultValue("10m") Duration backoffMax,
-		@DefaultValue("10s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout) {
+		@DefaultValue("10s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
+		@DefaultValue("15m") Duration healthThreshold) {
 
 	ForwardingProperties {
 		if (workersPerDestination < 1 || batchSize < 1 || maxAttempts < 1) {
