@@ -303,6 +303,28 @@ class ForwardingTests {
 		return (request) -> request.path().equals(path) && request.body().contains(Long.toString(id));
 	}
 
+	@Test
+	void aDeadWorkersRowIsDeliveredOnceItsLeaseRunsOut() {
+		long client = uniqueId();
+		long event = deliver("client.updated", "{\"client\":{\"id\":" + client + "}}");
+		String id = DeliveryAttempts.webhookId(event, "all");
+		awaitDelivered("all", event);
+
+		// The event settles again and a worker claims its row, then dies (kill -9): its
+		// lease is all that is left of it.
+		this.transactions.executeWithoutResult((status) -> {
+			this.publisher.publishEvent(new EventSettled(event, "client.updated", null, client, null, Instant.now(),
+					EnrichmentStatus.enriched));
+			this.jdbc.update("update outbox set lease_owner = 'dead-worker', lease_until = now() + interval '1 second'"
+					+ " where event_id = ? and destination = 'all'", event);
+		});
+
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(destination.requests(id)).filteredOn(TestDestination.Request::delivered)
+				.hasSize(2));
+		assertThat(outboxStatus(event, "all")).isEqualTo("delivered");
+	}
+
 	private static EventSettled settled(long eventId) {
 		return new EventSettled(eventId, "client.updated", null, 42L, null, Instant.now(), EnrichmentStatus.enriched);
 	}
