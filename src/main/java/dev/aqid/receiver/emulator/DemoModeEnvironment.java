@@ -16,8 +16,10 @@ import org.springframework.util.StringUtils;
  * Demo mode (the contract: no {@code AMIQUS_API_TOKEN}): serves the built-in emulator
  * from this service's own server under {@code /emulator/api/v2} and points the Amiqus
  * client there, subscribes the registrar to this service's own endpoint, and opens the
- * query API with the key {@code demo} unless keys are configured. With a token set
- * nothing changes. {@code amiqus.demo.enabled=false} turns demo mode off (the tests do).
+ * query API with the key {@code demo} unless keys are configured, and forwards settled
+ * events to the demo's own destination ({@link DemoDestinationController}) unless
+ * destinations are configured. With a token set nothing changes.
+ * {@code amiqus.demo.enabled=false} turns demo mode off (the tests do).
  * <p>
  * Demo mode runs only on the embedded database with no configured webhook secret: a
  * deployment that names its own PostgreSQL or its own secrets is a real one whose token
@@ -57,6 +59,12 @@ class DemoModeEnvironment implements EnvironmentPostProcessor {
 		demo.put("amiqus.api.token", TOKEN);
 		if (!StringUtils.hasText(environment.getProperty("amiqus.registrar.url"))) {
 			demo.put("amiqus.registrar.url", "http://127.0.0.1:" + serverPort + "/webhooks/amiqus");
+		}
+		if (!StringUtils.hasText(environment.getProperty("receiver.destinations[0].url"))) {
+			// Forwarding to the demo's own internal system, so a newcomer sees a push.
+			demo.put("receiver.destinations[0].url", "http://127.0.0.1:" + serverPort + DemoDestinationController.PATH);
+			demo.put("receiver.destinations[0].name", "demo");
+			demo.put("receiver.destinations[0].secret", DemoDestinationController.SECRET);
 		}
 		if (!StringUtils.hasText(environment.getProperty("receiver.api.keys"))) {
 			demo.put("receiver.api.keys", API_KEY);

@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -28,9 +29,12 @@ public class EnrichmentQueue {
 
 	private final Clock clock;
 
-	EnrichmentQueue(Events events, Clock clock) {
+	private final ApplicationEventPublisher publisher;
+
+	EnrichmentQueue(Events events, Clock clock, ApplicationEventPublisher publisher) {
 		this.events = events;
 		this.clock = clock;
+		this.publisher = publisher;
 	}
 
 	public List<ClaimedEvent> claim(String owner, int limit, Duration lease, Duration settleDelay) {
@@ -53,17 +57,34 @@ public class EnrichmentQueue {
 		for (Event event : this.events.leasedTo(ids, owner)) {
 			if (event.markEnriched(owner, now)) {
 				freshAfter.add(event.freshAfter());
+				settled(event);
 			}
 		}
 		return freshAfter;
 	}
 
 	public void markSkipped(long id, String owner, String reason) {
-		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.markSkipped(owner, reason));
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> {
+			if (event.markSkipped(owner, reason)) {
+				settled(event);
+			}
+		});
 	}
 
 	public void markFailed(long id, String owner, String error) {
-		this.events.leasedTo(List.of(id), owner).forEach((event) -> event.markFailed(owner, error));
+		this.events.leasedTo(List.of(id), owner).forEach((event) -> {
+			if (event.markFailed(owner, error)) {
+				settled(event);
+			}
+		});
+	}
+
+	/**
+	 * Tells listeners (forwarding) inside this transaction: what they write commits or
+	 * rolls back with the settlement.
+	 */
+	private void settled(Event event) {
+		this.publisher.publishEvent(event.settled());
 	}
 
 	public void scheduleRetry(long id, String owner, String error, Duration delay) {
@@ -99,6 +120,30 @@ public class EnrichmentQueue {
 	@Transactional(readOnly = true)
 	public long pendingCount() {
 		return this.events.countByEnrichmentStatus(EnrichmentStatus.pending);
+	}
+
+	/**
+	 * Whether an event received before this one, about the same record (else client, else
+	 * case: the first of them the event names), has not settled yet. Forwarding holds an
+	 * event back while one has, so that events about one object reach a destination in
+	 * received order even when enrichment settles them out of order.
+	 */
+	@Transactional(readOnly = true)
+	public boolean earlierUnsettled(long eventId, @Nullable Long recordId, @Nullable Long clientId,
+			@Nullable Long caseId) {
+		if (recordId != null) {
+			return this.events.existsByIdLessThanAndEnrichmentStatusAndRecordId(eventId, EnrichmentStatus.pending,
+					recordId);
+		}
+		if (clientId != null) {
+			return this.events.existsByIdLessThanAndEnrichmentStatusAndRecordIdIsNullAndClientId(eventId,
+					EnrichmentStatus.pending, clientId);
+		}
+		if (caseId != null) {
+			return this.events.existsByIdLessThanAndEnrichmentStatusAndRecordIdIsNullAndClientIdIsNullAndCaseId(eventId,
+					EnrichmentStatus.pending, caseId);
+		}
+		return false;
 	}
 
 	private static double seconds(Duration duration) {

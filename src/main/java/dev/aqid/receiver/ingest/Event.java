@@ -117,6 +117,12 @@ class Event {
 				this.caseId, this.organisationId, this.receivedAt, freshAfter(), this.enrichmentAttempts);
 	}
 
+	/** The event as settled, for those that act on settled events. */
+	EventSettled settled() {
+		return new EventSettled(this.id, this.alias, this.recordId, this.clientId, this.caseId, this.receivedAt,
+				this.enrichmentStatus);
+	}
+
 	/**
 	 * A snapshot fetched at or after this instant reflects the event: when it arrived, or
 	 * when an operator last replayed it.

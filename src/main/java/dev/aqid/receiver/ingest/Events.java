@@ -68,6 +68,14 @@ interface Events extends JpaRepository<Event, Long> {
 
 	long countByEnrichmentStatus(EnrichmentStatus status);
 
+	boolean existsByIdLessThanAndEnrichmentStatusAndRecordId(long id, EnrichmentStatus status, long recordId);
+
+	boolean existsByIdLessThanAndEnrichmentStatusAndRecordIdIsNullAndClientId(long id, EnrichmentStatus status,
+			long clientId);
+
+	boolean existsByIdLessThanAndEnrichmentStatusAndRecordIdIsNullAndClientIdIsNullAndCaseId(long id,
+			EnrichmentStatus status, long caseId);
+
 	/**
 	 * Whether an event with this JSON (compared as JSON, not as bytes) arrived after the
 	 * given instant. Native: JPQL has no jsonb equality.

@@ -68,6 +68,13 @@ class DemoModeTests {
 				.as("the emulator is served by the service's own server")
 				.isEqualTo("http://127.0.0.1:" + demo.port() + "/emulator/api/v2");
 			assertThat(emulatorStatus(demo)).as("open without an API key, as Amiqus's API is to us").isEqualTo(204);
+			DemoDestinationController destination = demo.context().getBean(DemoDestinationController.class);
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200))
+				.untilAsserted(() -> assertThat(destination.received()).as("forwarded to the demo's destination")
+					.extracting(DemoDestinationController.Received::type)
+					.containsExactlyInAnyOrder("client.created", "record.created", "record.finished"));
+			assertThat(destination.received()).allMatch(DemoDestinationController.Received::verified);
 		}
 	}
 

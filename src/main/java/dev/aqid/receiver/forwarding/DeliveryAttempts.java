@@ -1,0 +1,146 @@
+package dev.aqid.receiver.forwarding;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import dev.aqid.receiver.ingest.EnrichmentQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * One worker round for one destination: claim due rows, send each, and record the
+ * outcome. Logs name the event, destination and status, never a body or a secret.
+ */
+@Component
+class DeliveryAttempts {
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryAttempts.class);
+
+	private static final int MAX_ERROR_LENGTH = 500;
+
+	private final Outbox outbox;
+
+	private final EnrichmentQueue queue;
+
+	private final ForwardedBody bodies;
+
+	private final DestinationClient client;
+
+	private final ForwardingMetrics metrics;
+
+	private final ForwardingHealthIndicator health;
+
+	private final ForwardingProperties properties;
+
+	private final Clock clock;
+
+	DeliveryAttempts(Outbox outbox, EnrichmentQueue queue, ForwardedBody bodies, DestinationClient client,
+			ForwardingMetrics metrics, ForwardingHealthIndicator health, ForwardingProperties properties, Clock clock) {
+		this.outbox = outbox;
+		this.queue = queue;
+		this.bodies = bodies;
+		this.client = client;
+		this.metrics = metrics;
+		this.health = health;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * The {@code webhook-id}: the same for an event and destination across retries and
+	 * replays.
+	 */
+	static String webhookId(long eventId, String destination) {
+		return "evt_" + eventId + "_" + destination;
+	}
+
+	/**
+	 * @return how many rows were claimed (0: nothing was due)
+	 */
+	int deliverBatch(Destination destination, String owner, BooleanSupplier keepGoing) throws InterruptedException {
+		Instant claimedAt = this.clock.instant();
+		List<Outbox.Claimed> claimed = this.outbox.claim(destination.name(), owner, this.properties.lease(),
+				this.properties.batchSize());
+		Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
+		List<Long> unsent = new ArrayList<>();
+		for (Outbox.Claimed row : claimed) {
+			if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
+				unsent.add(row.id());
+				continue;
+			}
+			deliver(destination, owner, row);
+		}
+		this.outbox.release(unsent, owner);
+		return claimed.size();
+	}
+
+	private void deliver(Destination destination, String owner, Outbox.Claimed row) throws InterruptedException {
+		if (row.orderKey() != null && this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
+				row.keyId("client"), row.keyId("case"))) {
+			// An earlier event about the same object is still being enriched: it goes
+			// first.
+			this.outbox.postpone(row.id(), owner, this.properties.pollInterval().multipliedBy(2));
+			return;
+		}
+		Optional<String> body = this.bodies.of(row.eventId());
+		if (body.isEmpty()) {
+			this.outbox.failed(row.id(), owner, "the event is no longer stored");
+			this.metrics.delivery(destination.name(), "failed");
+			log.warn("Event {} is no longer stored: its delivery to {} failed", row.eventId(), destination.name());
+			return;
+		}
+		String id = webhookId(row.eventId(), destination.name());
+		long timestamp = this.clock.instant().getEpochSecond();
+		DestinationClient.Answer answer = this.client.post(destination, id, timestamp, body.get());
+		this.metrics.attempt(destination.name(), answer.result());
+		int attempt = row.attempts() + 1;
+		if (answer.delivered()) {
+			this.health.delivered(destination.name());
+			if (this.outbox.delivered(row.id(), owner)) {
+				this.metrics.delivered(destination.name(), Duration.between(row.receivedAt(), this.clock.instant()));
+			}
+			log.debug("Delivered event {} to {} (attempt {}, HTTP {})", row.eventId(), destination.name(), attempt,
+					answer.status());
+			return;
+		}
+		String error = truncate(answer.error());
+		this.health.failed(destination.name(), error);
+		if (attempt >= destination.maxAttempts()) {
+			this.outbox.failed(row.id(), owner, error);
+			this.metrics.delivery(destination.name(), "failed");
+			log.warn("Delivery of event {} to {} failed after {} attempt(s): {}", row.eventId(), destination.name(),
+					attempt, error);
+			return;
+		}
+		Duration delay = backoff(attempt);
+		this.outbox.retry(row.id(), owner, error, delay);
+		this.metrics.delivery(destination.name(), "retry");
+		log.info("Delivery of event {} to {} failed (attempt {}), retrying in {}: {}", row.eventId(),
+				destination.name(), attempt, delay, error);
+	}
+
+	/**
+	 * Exponential backoff with jitter: between half and all of min * 2^(attempt-1),
+	 * capped at max.
+	 */
+	Duration backoff(int attempt) {
+		long min = this.properties.backoffMin().toMillis();
+		long max = this.properties.backoffMax().toMillis();
+		long ceiling = (attempt >= 31) ? max : Math.min(max, min << Math.max(0, attempt - 1));
+		long half = ceiling / 2;
+		return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
+	}
+
+	private static String truncate(String error) {
+		return (error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH) : error;
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.aqid.receiver.forwarding;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The destinations and their deliveries, for the query API and the console: the outbox
+ * table is forwarding's, and this is the way to it.
+ */
+@Service
+public class ForwardingDestinations {
+
+	private final Destinations destinations;
+
+	private final Outbox outbox;
+
+	ForwardingDestinations(Destinations destinations, Outbox outbox) {
+		this.destinations = destinations;
+		this.outbox = outbox;
+	}
+
+	/** Each configured destination with its delivery counts, in configuration order. */
+	public List<DestinationStatus> statuses() {
+		return this.destinations.all().stream().map(this::status).toList();
+	}
+
+	public Optional<DestinationStatus> status(String name) {
+		return this.destinations.named(name).map(this::status);
+	}
+
+	public boolean exists(String name) {
+		return this.destinations.named(name).isPresent();
+	}
+
+	/**
+	 * Sends these events to the destination again, each from a new attempt series under
+	 * its usual {@code webhook-id}. Events never queued for it (settled before it was
+	 * configured, or of an alias it does not take) are left alone.
+	 * @param status only the deliveries in this status (null: all)
+	 * @return how many deliveries were queued
+	 */
+	public int replay(String destination, List<Long> eventIds, @Nullable DeliveryStatus status) {
+		return this.outbox.requeue(destination, eventIds, status);
+	}
+
+	/** Sends every delivery of the destination in this status again. */
+	public int replayAll(String destination, DeliveryStatus status) {
+		return this.outbox.requeueAll(destination, status);
+	}
+
+	private DestinationStatus status(Destination destination) {
+		Outbox.Counts counts = this.outbox.counts(destination.name());
+		return new DestinationStatus(destination.name(), destination.displayUrl(), destination.events(),
+				counts.delivered(), counts.pending(), counts.failed(), counts.lastError(), counts.oldestPending());
+	}
+
+	/**
+	 * A destination and its deliveries.
+	 *
+	 * @param name its name
+	 * @param url where it receives events (without user info or query)
+	 * @param events the aliases it takes
+	 * @param delivered deliveries answered 2xx
+	 * @param pending deliveries waiting for an attempt or a retry
+	 * @param failed deliveries that used up their attempts (replay them)
+	 * @param lastError why the latest failing attempt failed
+	 * @param oldestPending when the oldest pending delivery was queued
+	 */
+	@Schema(name = "Destination")
+	@JsonPropertyOrder({ "name", "url", "events", "delivered", "pending", "failed", "last_error", "oldest_pending" })
+	public record DestinationStatus(String name, String url, List<String> events, long delivered, long pending,
+			long failed, @Schema(nullable = true) @JsonProperty("last_error") @Nullable String lastError,
+			@Schema(nullable = true) @JsonProperty("oldest_pending") @Nullable Instant oldestPending) {
+
+	}
+
+}

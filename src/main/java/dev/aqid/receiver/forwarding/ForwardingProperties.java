@@ -1,0 +1,45 @@
+package dev.aqid.receiver.forwarding;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How forwarding workers deliver the outbox.
+ *
+ * @param enabled whether workers run in this instance
+ * @param workersPerDestination worker threads per destination in this instance: each
+ * destination has its own, so a slow or dead one never holds up the others
+ * @param batchSize rows one worker claims at a time
+ * @param lease how long a claim lasts; a crashed worker's rows come back after it. A
+ * worker hands back what it has not sent after half of it
+ * @param pollInterval pause between claims when nothing is due
+ * @param maxAttempts attempts before a delivery is {@code failed} (per destination:
+ * {@code receiver.destinations[N].max-attempts})
+ * @param backoffMin delay before the first retry
+ * @param backoffMax longest delay between retries
+ * @param connectTimeout connecting to a destination
+ * @param readTimeout waiting for a destination's answer
+ * @param healthThreshold how long a destination's attempts may keep failing before the
+ * health component {@code forwarding} reports it {@code UNREACHABLE}
+ */
+@ConfigurationProperties("receiver.forwarding")
+record ForwardingProperties(@DefaultValue("true") boolean enabled, @DefaultValue("2") int workersPerDestination,
+		@DefaultValue("10") int batchSize, @DefaultValue("2m") Duration lease,
+		@DefaultValue("250ms") Duration pollInterval, @DefaultValue("8") int maxAttempts,
+		@DefaultValue("1s") Duration backoffMin, @DefaultValue("10m") Duration backoffMax,
+		@DefaultValue("10s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
+		@DefaultValue("15m") Duration healthThreshold) {
+
+	ForwardingProperties {
+		if (workersPerDestination < 1 || batchSize < 1 || maxAttempts < 1) {
+			throw new IllegalArgumentException(
+					"receiver.forwarding: workers-per-destination, batch-size and max-attempts must be at least 1");
+		}
+		if (backoffMin.compareTo(backoffMax) > 0) {
+			throw new IllegalArgumentException("receiver.forwarding.backoff-min must not exceed backoff-max");
+		}
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.aqid.receiver.forwarding;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An internal system that receives forwarded events: a real HTTP server (the JDK's) that
+ * records every request in arrival order and answers what the test scripts, 204 unless
+ * told otherwise.
+ */
+final class TestDestination implements AutoCloseable {
+
+	private final HttpServer server;
+
+	private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+	private final List<Answer> answers = new CopyOnWriteArrayList<>();
+
+	TestDestination() {
+		try {
+			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.server.setExecutor(Executors.newFixedThreadPool(4));
+		this.server.createContext("/", (exchange) -> {
+			String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+			Request request = new Request(exchange.getRequestURI().getPath(),
+					exchange.getRequestHeaders().getFirst("webhook-id"),
+					exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+					exchange.getRequestHeaders().getFirst("webhook-signature"), body, System.nanoTime());
+			int status = 204;
+			for (Answer answer : this.answers) {
+				if (answer.when().test(request)) {
+					status = answer.status().applyAsInt(request);
+					break;
+				}
+			}
+			this.requests.add(request.answered(status));
+			exchange.sendResponseHeaders(status, -1);
+			exchange.close();
+		});
+		this.server.start();
+	}
+
+	String url(String path) {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort() + path;
+	}
+
+	/** Answers the requests that match as the function says. */
+	void answer(Predicate<Request> when, ToIntFunction<Request> status) {
+		this.answers.add(new Answer(when, status));
+	}
+
+	private record Answer(Predicate<Request> when, ToIntFunction<Request> status) {
+
+	}
+
+	List<Request> requests() {
+		return List.copyOf(this.requests);
+	}
+
+	List<Request> requests(String webhookId) {
+		return this.requests.stream().filter((request) -> webhookId.equals(request.id())).toList();
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+	}
+
+	/**
+	 * One request as received, and the status it was answered with.
+	 */
+	record Request(String path, String id, String timestamp, String signature, String body, long receivedNanos,
+			int status) {
+
+		Request(String path, String id, String timestamp, String signature, String body, long receivedNanos) {
+			this(path, id, timestamp, signature, body, receivedNanos, 0);
+		}
+
+		Request answered(int status) {
+			return new Request(this.path, this.id, this.timestamp, this.signature, this.body, this.receivedNanos,
+					status);
+		}
+
+		boolean delivered() {
+			return this.status >= 200 && this.status < 300;
+		}
+
+	}
+
+}
