@@ -1,13 +1,11 @@
 package dev.aqid.receiver.enrichment;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 
 import dev.aqid.receiver.ingest.EnrichmentQueue;
 import dev.aqid.receiver.amiqus.AmiqusApiProperties;
+import dev.aqid.receiver.system.WorkerThreads;
+import dev.aqid.receiver.system.WorkerThreads.Round;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +40,7 @@ class EnrichmentWorkers implements SmartLifecycle {
 
 	private final boolean tokenConfigured;
 
-	private final String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/"
-			+ UUID.randomUUID().toString().substring(0, 8);
-
-	private final List<Thread> threads = new ArrayList<>();
-
-	private volatile boolean running;
+	private final WorkerThreads threads;
 
 	EnrichmentWorkers(EventEnricher enricher, EnrichmentQueue queue, EnrichmentPause pause, EnrichmentMetrics metrics,
 			EnrichmentProperties properties, AmiqusApiProperties api) {
@@ -57,6 +50,7 @@ class EnrichmentWorkers implements SmartLifecycle {
 		this.metrics = metrics;
 		this.properties = properties;
 		this.tokenConfigured = StringUtils.hasText(api.token());
+		this.threads = new WorkerThreads("enrichment", properties.backoffMin());
 	}
 
 	@Override
@@ -69,82 +63,55 @@ class EnrichmentWorkers implements SmartLifecycle {
 			log.info("Enrichment is off: no AMIQUS_API_TOKEN is set, so events stay pending");
 			return;
 		}
-		this.running = true;
 		for (int i = 0; i < this.properties.workers(); i++) {
-			String owner = this.instanceId + "#" + i;
-			Thread thread = new Thread(() -> work(owner), "enrichment-" + i);
-			this.threads.add(thread);
-			thread.start();
+			String owner = this.threads.instanceId() + "#" + i;
+			Round round = (i == 0) ? sampling(enrichment(owner)) : enrichment(owner);
+			this.threads.start("enrichment-" + i, owner, round);
 		}
-		log.info("Started {} enrichment worker(s) as {}", this.properties.workers(), this.instanceId);
+		log.info("Started {} enrichment worker(s) as {}", this.properties.workers(), this.threads.instanceId());
 	}
 
-	private void work(String owner) {
-		long nextSample = 0;
-		while (this.running) {
-			try {
-				if (owner.endsWith("#0") && System.nanoTime() - nextSample > 0) {
-					this.metrics.queueDepth(this.queue.pendingCount());
-					nextSample = System.nanoTime() + QUEUE_DEPTH_SAMPLE.toNanos();
-				}
-				if (this.pause.active()) {
-					sleep(min(this.pause.remaining(), this.properties.pollInterval()));
-				}
-				else if (this.enricher.enrichBatch(owner, () -> this.running) == 0) {
-					sleep(this.properties.pollInterval());
-				}
+	/**
+	 * Enrich a batch; rest a poll interval when nothing was due or the API is off limits.
+	 */
+	private Round enrichment(String owner) {
+		return (keepGoing) -> {
+			if (this.pause.active()) {
+				return min(this.pause.remaining(), this.properties.pollInterval());
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+			return (this.enricher.enrichBatch(owner, keepGoing) == 0) ? this.properties.pollInterval() : Duration.ZERO;
+		};
+	}
+
+	/**
+	 * The round, and every few seconds the queue depth for the metric (one worker does).
+	 */
+	private Round sampling(Round round) {
+		long[] nextSample = { 0 };
+		return (keepGoing) -> {
+			if (System.nanoTime() - nextSample[0] > 0) {
+				this.metrics.queueDepth(this.queue.pendingCount());
+				nextSample[0] = System.nanoTime() + QUEUE_DEPTH_SAMPLE.toNanos();
 			}
-			catch (RuntimeException ex) {
-				// The database is down, or a bug: the leases run out
-				// and the events come back.
-				log.warn("Enrichment worker {} failed a round: {}", owner, ex.toString());
-				try {
-					sleep(this.properties.backoffMin());
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
+			return round.run(keepGoing);
+		};
 	}
 
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) < 0) ? a : b;
 	}
 
-	private static void sleep(Duration duration) throws InterruptedException {
-		Thread.sleep(Math.max(1, duration.toMillis()));
-	}
-
 	@Override
 	public synchronized void stop() {
-		if (!this.running) {
-			return;
+		if (this.threads.stop(STOP_WAIT)) {
+			int released = this.queue.releaseAll(this.threads.instanceId());
+			log.info("Stopped enrichment workers; released {} lease(s)", released);
 		}
-		this.running = false;
-		long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-		for (Thread thread : this.threads) {
-			try {
-				thread.join(Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			thread.interrupt();
-		}
-		this.threads.clear();
-		int released = this.queue.releaseAll(this.instanceId);
-		log.info("Stopped enrichment workers; released {} lease(s)", released);
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 }

@@ -1,11 +1,9 @@
 package dev.aqid.receiver.forwarding;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 
+import dev.aqid.receiver.system.WorkerThreads;
+import dev.aqid.receiver.system.WorkerThreads.Round;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +35,7 @@ class ForwardingWorkers implements SmartLifecycle {
 
 	private final ForwardingProperties properties;
 
-	private final String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/"
-			+ UUID.randomUUID().toString().substring(0, 8);
-
-	private final List<Thread> threads = new ArrayList<>();
-
-	private volatile boolean running;
+	private final WorkerThreads threads;
 
 	ForwardingWorkers(Destinations destinations, DeliveryAttempts attempts, Outbox outbox, ForwardingMetrics metrics,
 			ForwardingProperties properties) {
@@ -51,6 +44,7 @@ class ForwardingWorkers implements SmartLifecycle {
 		this.outbox = outbox;
 		this.metrics = metrics;
 		this.properties = properties;
+		this.threads = new WorkerThreads("forwarding", properties.backoffMin());
 	}
 
 	@Override
@@ -62,76 +56,47 @@ class ForwardingWorkers implements SmartLifecycle {
 			log.info("Forwarding is switched off (receiver.forwarding.enabled=false): deliveries stay pending");
 			return;
 		}
-		this.running = true;
 		for (Destination destination : this.destinations.all()) {
 			for (int i = 0; i < this.properties.workersPerDestination(); i++) {
-				String owner = this.instanceId + "#" + destination.name() + "#" + i;
-				boolean samples = i == 0;
-				Thread thread = new Thread(() -> work(destination, owner, samples),
-						"forwarding-" + destination.name() + "-" + i);
-				this.threads.add(thread);
-				thread.start();
+				String owner = this.threads.instanceId() + "#" + destination.name() + "#" + i;
+				Round round = (i == 0) ? sampling(destination, forwarding(destination, owner))
+						: forwarding(destination, owner);
+				this.threads.start("forwarding-" + destination.name() + "-" + i, owner, round);
 			}
 			log.info("Forwarding events {} to {} as {}", destination.events(), destination.name(),
 					destination.displayUrl());
 		}
 	}
 
-	private void work(Destination destination, String owner, boolean samples) {
-		long nextSample = 0;
-		while (this.running) {
-			try {
-				if (samples && System.nanoTime() - nextSample > 0) {
-					this.metrics.backlog(destination.name(), this.outbox.backlog(destination.name()));
-					nextSample = System.nanoTime() + BACKLOG_SAMPLE.toNanos();
-				}
-				if (this.attempts.deliverBatch(destination, owner, () -> this.running) == 0) {
-					Thread.sleep(Math.max(1, this.properties.pollInterval().toMillis()));
-				}
+	/** Deliver a batch; rest a poll interval when nothing was due. */
+	private Round forwarding(Destination destination, String owner) {
+		return (keepGoing) -> (this.attempts.deliverBatch(destination, owner, keepGoing) == 0)
+				? this.properties.pollInterval() : Duration.ZERO;
+	}
+
+	/** The round, and every few seconds the destination's backlog for the metric. */
+	private Round sampling(Destination destination, Round round) {
+		long[] nextSample = { 0 };
+		return (keepGoing) -> {
+			if (System.nanoTime() - nextSample[0] > 0) {
+				this.metrics.backlog(destination.name(), this.outbox.backlog(destination.name()));
+				nextSample[0] = System.nanoTime() + BACKLOG_SAMPLE.toNanos();
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException ex) {
-				// The database is down, or a bug: the leases run out and the rows come
-				// back.
-				log.warn("Forwarding worker {} failed a round: {}", owner, ex.toString());
-				try {
-					Thread.sleep(Math.max(1, this.properties.backoffMin().toMillis()));
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
+			return round.run(keepGoing);
+		};
 	}
 
 	@Override
 	public synchronized void stop() {
-		if (!this.running) {
-			return;
+		if (this.threads.stop(STOP_WAIT)) {
+			int released = this.outbox.releaseAll(this.threads.instanceId());
+			log.info("Stopped forwarding workers; released {} lease(s)", released);
 		}
-		this.running = false;
-		long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-		for (Thread thread : this.threads) {
-			try {
-				thread.join(Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			thread.interrupt();
-		}
-		this.threads.clear();
-		int released = this.outbox.releaseAll(this.instanceId);
-		log.info("Stopped forwarding workers; released {} lease(s)", released);
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 }
