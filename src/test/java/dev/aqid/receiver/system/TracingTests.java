@@ -132,31 +132,6 @@ class TracingTests {
 		});
 	}
 
-	@Test
-	void readsTheEndpointFromOpenTelemetrysVariables() {
-		assertThat(endpointFrom(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")))
-			.isEqualTo("http://collector:4318/v1/traces");
-		assertThat(endpointFrom(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
-				"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://traces:4318/custom")))
-			.isEqualTo("http://traces:4318/custom");
-		assertThat(endpointFrom(Map.of("management.otlp.tracing.endpoint", "http://boot3:4318/v1/traces")))
-			.isEqualTo("http://boot3:4318/v1/traces");
-		assertThat(endpointFrom(Map.of(TracingEnvironment.ENDPOINT, "http://boot:4318/v1/traces",
-				"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")))
-			.isEqualTo("http://boot:4318/v1/traces");
-		assertThat(endpointFrom(Map.of())).isNull();
-	}
-
-	private static String endpointFrom(Map<String, Object> properties) {
-		org.springframework.core.env.StandardEnvironment environment = new org.springframework.core.env.StandardEnvironment();
-		environment.getPropertySources().remove("systemEnvironment");
-		environment.getPropertySources()
-			.addFirst(new org.springframework.core.env.MapPropertySource("test", properties));
-		new TracingEnvironment().postProcessEnvironment(environment, new org.springframework.boot.SpringApplication());
-		assertThat(TracingEnvironment.tracingOn(environment)).isEqualTo(!properties.isEmpty());
-		return environment.getProperty(TracingEnvironment.ENDPOINT);
-	}
-
 	private static boolean contains(byte[] haystack, byte[] needle) {
 		outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
 			for (int j = 0; j < needle.length; j++) {
