@@ -160,8 +160,7 @@ class EventEnricher {
 				outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
 			}
 			else {
-				// The fetch continues the trace of the newest event it serves (tracing
-				// on).
+				// With tracing on, the fetch continues the newest event's trace.
 				outcomes.put(target.key(), this.inFlight.fetchOnce(target.key(), newest.freshAfter(),
 						() -> this.tracing.continuing("enrich " + target.kind().column(), newest.traceParent(),
 								Map.of("event.id", Long.toString(newest.id()), "amiqus.object", target.kind().column()),

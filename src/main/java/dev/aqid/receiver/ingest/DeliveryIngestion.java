@@ -61,9 +61,8 @@ public class DeliveryIngestion {
 		byte[] sha256 = Sha256.of(delivery.body());
 		String deliveryId = blankToNull(delivery.deliveryId());
 		DeliveryContent content = this.parser.parse(delivery.body());
-		// With tracing on, storing is a span of the request's trace and its traceparent
-		// is
-		// stored with the event, so that enrichment and forwarding continue the trace.
+		// With tracing on, storing is a span of the request's trace, and its
+		// traceparent goes with the event for enrichment and forwarding to continue.
 		StoredEvent stored = this.tracing.inChildSpan("store delivery", (traceParent) -> {
 			EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
 					delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(), content,
