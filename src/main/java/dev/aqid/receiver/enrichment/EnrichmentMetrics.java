@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
  * {@code receiver_enrichment_fetches_total{kind,result}},
  * {@code receiver_enrichment_lag_seconds} (received, or replayed, to enriched),
  * {@code receiver_enrichment_replays_total} (events queued again by a replay),
- * {@code receiver_enrichment_queue_depth} and {@code receiver_enrichment_paused}.
+ * {@code receiver_enrichment_queue_depth} and {@code receiver_enrichment_paused}. The
+ * outcome counters exist from the start at 0, so that alerts on their rate see the first
+ * failure too.
  */
 @Component
 class EnrichmentMetrics {
@@ -40,6 +42,8 @@ class EnrichmentMetrics {
 		Gauge.builder("receiver.enrichment.paused", pause, (p) -> p.active() ? 1 : 0)
 			.description("1 while workers leave the Amiqus API alone (429 or 401/403)")
 			.register(registry);
+		List.of("enriched", "skipped", "failed", "retry", "deferred").forEach(this::eventsCounter);
+		replays();
 	}
 
 	void enriched(List<Instant> receivedAt, Instant now) {
@@ -49,19 +53,25 @@ class EnrichmentMetrics {
 
 	void events(String outcome, int count) {
 		if (count > 0) {
-			Counter.builder("receiver.enrichment.events")
-				.description("Events by enrichment outcome")
-				.tag("outcome", outcome)
-				.register(this.registry)
-				.increment(count);
+			eventsCounter(outcome).increment(count);
 		}
 	}
 
+	private Counter eventsCounter(String outcome) {
+		return Counter.builder("receiver.enrichment.events")
+			.description("Events by enrichment outcome")
+			.tag("outcome", outcome)
+			.register(this.registry);
+	}
+
 	void replayed(int count) {
-		Counter.builder("receiver.enrichment.replays")
+		replays().increment(count);
+	}
+
+	private Counter replays() {
+		return Counter.builder("receiver.enrichment.replays")
 			.description("Events put back in the enrichment queue by a replay")
-			.register(this.registry)
-			.increment(count);
+			.register(this.registry);
 	}
 
 	void fetch(SnapshotKind kind, String result) {

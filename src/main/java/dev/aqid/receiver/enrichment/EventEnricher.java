@@ -20,6 +20,7 @@ import dev.aqid.receiver.amiqus.AmiqusNotFound;
 import dev.aqid.receiver.amiqus.AmiqusRateLimited;
 import dev.aqid.receiver.amiqus.AmiqusUnauthorized;
 import dev.aqid.receiver.amiqus.AmiqusValidationFailed;
+import dev.aqid.receiver.system.EventTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +62,12 @@ class EventEnricher {
 
 	private final InFlightFetches inFlight;
 
+	private final EventTracing tracing;
+
 	EventEnricher(EnrichmentQueue queue, Snapshots snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
-			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties, Clock clock) {
+			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties, Clock clock,
+			EventTracing tracing) {
+		this.tracing = tracing;
 		this.queue = queue;
 		this.snapshots = snapshots;
 		this.planner = planner;
@@ -138,24 +143,28 @@ class EventEnricher {
 			BooleanSupplier keepGoing) {
 		Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
 		Map<Target.Key, Target> targets = new LinkedHashMap<>();
-		Map<Target.Key, Instant> newestEvent = new HashMap<>();
+		Map<Target.Key, ClaimedEvent> newestEvent = new HashMap<>();
 		toFetch.forEach((event, eventTargets) -> eventTargets.forEach((target) -> {
 			targets.putIfAbsent(target.key(), target);
-			newestEvent.merge(target.key(), event.freshAfter(), (a, b) -> a.isAfter(b) ? a : b);
+			newestEvent.merge(target.key(), event, (a, b) -> a.freshAfter().isAfter(b.freshAfter()) ? a : b);
 		}));
 		Map<Target.Key, Instant> fetchedAt = this.snapshots.fetchedAt(targets.keySet());
 		Map<Target.Key, FetchOutcome> outcomes = new HashMap<>();
 		for (Target target : targets.values()) {
 			Instant fetched = fetchedAt.get(target.key());
-			if (fetched != null && !fetched.isBefore(newestEvent.get(target.key()))) {
+			ClaimedEvent newest = newestEvent.get(target.key());
+			if (fetched != null && !fetched.isBefore(newest.freshAfter())) {
 				outcomes.put(target.key(), FetchOutcome.FRESH);
 			}
 			else if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
 				outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
 			}
 			else {
-				outcomes.put(target.key(),
-						this.inFlight.fetchOnce(target.key(), newestEvent.get(target.key()), () -> fetch(target)));
+				// With tracing on, the fetch continues the newest event's trace.
+				outcomes.put(target.key(), this.inFlight.fetchOnce(target.key(), newest.freshAfter(),
+						() -> this.tracing.continuing("enrich " + target.kind().column(), newest.traceParent(),
+								Map.of("event.id", Long.toString(newest.id()), "amiqus.object", target.kind().column()),
+								(propagation) -> fetch(target))));
 			}
 		}
 		return outcomes;

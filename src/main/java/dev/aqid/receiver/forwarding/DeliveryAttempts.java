@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import dev.aqid.receiver.ingest.EnrichmentQueue;
+import dev.aqid.receiver.system.EventTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +44,12 @@ class DeliveryAttempts {
 
 	private final Clock clock;
 
+	private final EventTracing tracing;
+
 	DeliveryAttempts(Outbox outbox, EnrichmentQueue queue, ForwardedBody bodies, DestinationClient client,
-			ForwardingMetrics metrics, ForwardingHealthIndicator health, ForwardingProperties properties, Clock clock) {
+			ForwardingMetrics metrics, ForwardingHealthIndicator health, ForwardingProperties properties, Clock clock,
+			EventTracing tracing) {
+		this.tracing = tracing;
 		this.outbox = outbox;
 		this.queue = queue;
 		this.bodies = bodies;
@@ -99,7 +105,11 @@ class DeliveryAttempts {
 		}
 		String id = webhookId(row.eventId(), destination.name());
 		long timestamp = this.clock.instant().getEpochSecond();
-		DestinationClient.Answer answer = this.client.post(destination, id, timestamp, body.get());
+		// With tracing on, the POST is a span of the trace the event was stored in, and
+		// carries it to the destination in traceparent.
+		DestinationClient.Answer answer = this.tracing.continuing("forward " + destination.name(), row.traceParent(),
+				Map.of("event.id", Long.toString(row.eventId()), "destination", destination.name()),
+				(propagation) -> this.client.post(destination, id, timestamp, body.get(), propagation));
 		this.metrics.attempt(destination.name(), answer.result());
 		int attempt = row.attempts() + 1;
 		if (answer.delivered()) {

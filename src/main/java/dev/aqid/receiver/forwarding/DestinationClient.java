@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
@@ -31,9 +32,15 @@ class DestinationClient {
 		this.readTimeout = properties.readTimeout();
 	}
 
-	Answer post(Destination destination, String id, long timestamp, String body) throws InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(destination.url())
-			.timeout(this.readTimeout)
+	/**
+	 * @param propagation headers that carry the trace (W3C {@code traceparent}), empty
+	 * with tracing off
+	 */
+	Answer post(Destination destination, String id, long timestamp, String body, Map<String, String> propagation)
+			throws InterruptedException {
+		HttpRequest.Builder builder = HttpRequest.newBuilder(destination.url());
+		propagation.forEach(builder::header);
+		HttpRequest request = builder.timeout(this.readTimeout)
 			.header("Content-Type", "application/json")
 			.header("User-Agent", "amiqus-webhook-receiver")
 			.header("webhook-id", id)

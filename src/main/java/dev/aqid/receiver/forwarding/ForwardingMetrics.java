@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * failed), {@code receiver_forwarding_attempts_total{destination,result}} (2xx, 4xx, 5xx,
  * timeout, error), {@code receiver_forwarding_latency_seconds{destination}} (received to
  * delivered) and {@code receiver_forwarding_backlog{destination}} (pending rows, sampled
- * by the workers).
+ * by the workers). Each destination's outcome counters exist from the start at 0, so that
+ * alerts on their increase see the first failure too.
  */
 @Component
 class ForwardingMetrics {
@@ -43,6 +44,9 @@ class ForwardingMetrics {
 						.tag("destination", destination.name())
 						.publishPercentileHistogram()
 						.register(registry));
+			for (String outcome : new String[] { "delivered", "retry", "failed" }) {
+				deliveries(destination.name(), outcome);
+			}
 		}
 	}
 
@@ -56,12 +60,15 @@ class ForwardingMetrics {
 	}
 
 	void delivery(String destination, String outcome) {
-		Counter.builder("receiver.forwarding.deliveries")
+		deliveries(destination, outcome).increment();
+	}
+
+	private Counter deliveries(String destination, String outcome) {
+		return Counter.builder("receiver.forwarding.deliveries")
 			.description("Deliveries by destination and outcome")
 			.tag("destination", destination)
 			.tag("outcome", outcome)
-			.register(this.registry)
-			.increment();
+			.register(this.registry);
 	}
 
 	void delivered(String destination, Duration sinceReceived) {

@@ -40,13 +40,13 @@ class Outbox {
 	@Transactional(propagation = Propagation.MANDATORY)
 	void queue(EventSettled event, String destination) {
 		this.jdbc.update("""
-				insert into outbox (event_id, destination, alias, order_key, received_at)
-				values (?, ?, ?, ?, ?)
+				insert into outbox (event_id, destination, alias, order_key, received_at, trace_parent)
+				values (?, ?, ?, ?, ?, ?)
 				on conflict (event_id, destination) do update
 				   set status = 'pending', attempts = 0, next_attempt_at = now(), lease_owner = null,
 				       lease_until = null, last_error = null, delivered_at = null, queued_at = now()""",
 				event.eventId(), destination, event.alias(), orderKey(event),
-				OffsetDateTime.ofInstant(event.receivedAt(), java.time.ZoneOffset.UTC));
+				OffsetDateTime.ofInstant(event.receivedAt(), java.time.ZoneOffset.UTC), event.traceParent());
 	}
 
 	/** Record, else client, else case: what one destination receives in event order. */
@@ -85,13 +85,14 @@ class Outbox {
 				         limit ?
 				         for update skip locked) due
 				 where o.id = due.id
-				returning o.id, o.event_id, o.alias, o.order_key, o.attempts, o.received_at""", this::claimed, owner,
-				lease.toMillis() / 1000.0, destination, limit);
+				returning o.id, o.event_id, o.alias, o.order_key, o.attempts, o.received_at, o.trace_parent""",
+				this::claimed, owner, lease.toMillis() / 1000.0, destination, limit);
 	}
 
 	private Claimed claimed(ResultSet rs, int row) throws SQLException {
 		return new Claimed(rs.getLong("id"), rs.getLong("event_id"), rs.getString("alias"), rs.getString("order_key"),
-				rs.getInt("attempts"), rs.getObject("received_at", OffsetDateTime.class).toInstant());
+				rs.getInt("attempts"), rs.getObject("received_at", OffsetDateTime.class).toInstant(),
+				rs.getString("trace_parent"));
 	}
 
 	boolean delivered(long id, String owner) {
@@ -207,9 +208,11 @@ class Outbox {
 	 * @param orderKey {@code record:<id>}, {@code client:<id>}, {@code case:<id>} or null
 	 * @param attempts attempts made before this one
 	 * @param receivedAt when the event was received (for the latency metric)
+	 * @param traceParent the trace the event was stored in, for the POST to continue
+	 * (null with tracing off)
 	 */
 	record Claimed(long id, long eventId, @Nullable String alias, @Nullable String orderKey, int attempts,
-			Instant receivedAt) {
+			Instant receivedAt, @Nullable String traceParent) {
 
 		@Nullable Long keyId(String kind) {
 			return (this.orderKey != null && this.orderKey.startsWith(kind + ":"))

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 import dev.aqid.receiver.amiqus.Sha256;
+import dev.aqid.receiver.system.EventTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,11 @@ public class DeliveryIngestion {
 
 	private final Events events;
 
+	private final EventTracing tracing;
+
 	DeliveryIngestion(DeliveryParser parser, EventStore store, GroupCommitWriter writer, IngestMetrics metrics,
-			Events events) {
+			Events events, EventTracing tracing) {
+		this.tracing = tracing;
 		this.parser = parser;
 		this.store = store;
 		this.writer = writer;
@@ -56,10 +60,15 @@ public class DeliveryIngestion {
 	public StoredEvent ingest(IncomingDelivery delivery) {
 		byte[] sha256 = Sha256.of(delivery.body());
 		String deliveryId = blankToNull(delivery.deliveryId());
-		EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
-				delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(),
-				this.parser.parse(delivery.body()));
-		StoredEvent stored = this.metrics.storeTimer().record(() -> storeOrExplain(row, delivery.source()));
+		DeliveryContent content = this.parser.parse(delivery.body());
+		// With tracing on, storing is a span of the request's trace, and its
+		// traceparent goes with the event for enrichment and forwarding to continue.
+		StoredEvent stored = this.tracing.inChildSpan("store delivery", (traceParent) -> {
+			EventStore.EventRow row = new EventStore.EventRow(DedupeKey.of(deliveryId, sha256), deliveryId, sha256,
+					delivery.attempt(), delivery.source(), delivery.contentType(), delivery.body(), content,
+					traceParent);
+			return this.metrics.storeTimer().record(() -> storeOrExplain(row, delivery.source()));
+		});
 		this.metrics.stored(stored, delivery.source());
 		if (stored.replayedBody()) {
 			log.info(
@@ -69,7 +78,7 @@ public class DeliveryIngestion {
 		}
 		if (log.isDebugEnabled()) {
 			log.debug("Stored delivery {} as event {} (duplicate: {}, alias: {})", deliveryId, stored.eventId(),
-					stored.duplicate(), row.content().alias());
+					stored.duplicate(), content.alias());
 		}
 		return stored;
 	}

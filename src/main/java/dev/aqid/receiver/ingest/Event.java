@@ -108,19 +108,23 @@ class Event {
 	@Column(name = "replayed_at")
 	private Instant replayedAt;
 
+	@Column(name = "trace_parent", updatable = false)
+	private String traceParent;
+
 	protected Event() {
 	}
 
 	/** What a worker needs to enrich the event it claimed. */
 	ClaimedEvent claimed() {
 		return new ClaimedEvent(this.id, this.alias, this.recordId, this.recordType, this.clientId, this.formReference,
-				this.caseId, this.organisationId, this.receivedAt, freshAfter(), this.enrichmentAttempts);
+				this.caseId, this.organisationId, this.receivedAt, freshAfter(), this.enrichmentAttempts,
+				this.traceParent);
 	}
 
 	/** The event as settled, for those that act on settled events. */
 	EventSettled settled() {
 		return new EventSettled(this.id, this.alias, this.recordId, this.clientId, this.caseId, this.receivedAt,
-				this.enrichmentStatus);
+				this.enrichmentStatus, this.traceParent);
 	}
 
 	/**

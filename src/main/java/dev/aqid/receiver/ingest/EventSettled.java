@@ -18,8 +18,15 @@ import org.jspecify.annotations.Nullable;
  * @param caseId the case it refers to
  * @param receivedAt when it was received
  * @param status how it settled
+ * @param traceParent the W3C traceparent of the span that stored it, for the work done
+ * for it to continue (null with tracing off)
  */
 public record EventSettled(long eventId, @Nullable String alias, @Nullable Long recordId, @Nullable Long clientId,
-		@Nullable Long caseId, Instant receivedAt, EnrichmentStatus status) {
+		@Nullable Long caseId, Instant receivedAt, EnrichmentStatus status, @Nullable String traceParent) {
+
+	public EventSettled(long eventId, @Nullable String alias, @Nullable Long recordId, @Nullable Long clientId,
+			@Nullable Long caseId, Instant receivedAt, EnrichmentStatus status) {
+		this(eventId, alias, recordId, clientId, caseId, receivedAt, status, null);
+	}
 
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -36,8 +38,8 @@ class EventStore {
 			with t as (
 			    select * from unnest(?::text[], ?::text[], ?::bytea[], ?::int[], ?::text[], ?::text[], ?::bytea[],
 			                         ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::text[], ?::int8[],
-			                         ?::text[], ?::int8[], ?::int8[]) with ordinality
-			           as t(k, d, s, a, src, ct, b, p, al, ta, wu, ri, rt, ci, fr, cs, oi, ord)),
+			                         ?::text[], ?::int8[], ?::int8[], ?::text[]) with ordinality
+			           as t(k, d, s, a, src, ct, b, p, al, ta, wu, ri, rt, ci, fr, cs, oi, tp, ord)),
 			guarded as (
 			    insert into replay_guards as g (body_sha256, dedupe_key)
 			    select distinct on (s) s, k from t order by s, ord
@@ -46,8 +48,8 @@ class EventStore {
 			    returning body_sha256, dedupe_key)
 			insert into events (dedupe_key, delivery_id, body_sha256, attempt, source, content_type, raw_body,
 			    payload, alias, triggered_at, webhook_uuid, record_id, record_type, client_id, form_reference,
-			    case_id, organisation_id)
-			select k, d, s, a, src, ct, b, cast(p as jsonb), al, cast(ta as timestamptz), wu, ri, rt, ci, fr, cs, oi
+			    case_id, organisation_id, trace_parent)
+			select k, d, s, a, src, ct, b, cast(p as jsonb), al, cast(ta as timestamptz), wu, ri, rt, ci, fr, cs, oi, tp
 			  from t join guarded on guarded.body_sha256 = t.s and guarded.dedupe_key = t.k
 			 order by ord
 			on conflict (dedupe_key) do nothing
@@ -115,7 +117,7 @@ class EventStore {
 			try (PreparedStatement ps = con.prepareStatement(INSERT_MANY)) {
 				ps.setQueryTimeout(this.jdbc.getQueryTimeout());
 				bindAll(con, ps, rows);
-				ps.setLong(18, this.replayWindowSeconds);
+				ps.setLong(19, this.replayWindowSeconds);
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
 						stored.put(rs.getString(1), new StoredEvent(rs.getLong(2), false));
@@ -171,6 +173,7 @@ class EventStore {
 		String[] formReferences = new String[n];
 		Long[] caseIds = new Long[n];
 		Long[] organisationIds = new Long[n];
+		String[] traceParents = new String[n];
 		for (int i = 0; i < n; i++) {
 			EventRow row = rows.get(i);
 			DeliveryContent content = row.content();
@@ -191,12 +194,13 @@ class EventStore {
 			formReferences[i] = content.formReference();
 			caseIds[i] = content.caseId();
 			organisationIds[i] = content.organisationId();
+			traceParents[i] = row.traceParent();
 		}
 		Object[][] columns = { keys, deliveryIds, hashes, attempts, sources, contentTypes, bodies, payloads, aliases,
-				triggeredAt, webhookUuids, recordIds, recordTypes, clientIds, formReferences, caseIds,
-				organisationIds };
+				triggeredAt, webhookUuids, recordIds, recordTypes, clientIds, formReferences, caseIds, organisationIds,
+				traceParents };
 		String[] types = { "text", "text", "bytea", "int4", "text", "text", "bytea", "text", "text", "text", "text",
-				"int8", "text", "int8", "text", "int8", "int8" };
+				"int8", "text", "int8", "text", "int8", "int8", "text" };
 		for (int c = 0; c < columns.length; c++) {
 			ps.setArray(c + 1, con.createArrayOf(types[c], columns[c]));
 		}
@@ -204,13 +208,17 @@ class EventStore {
 
 	/**
 	 * One delivery as the events table stores it.
+	 *
+	 * @param traceParent the W3C traceparent of the span that stored it (null with
+	 * tracing off)
 	 */
 	record EventRow(String dedupeKey, String deliveryId, byte[] bodySha256, Integer attempt,
-			IncomingDelivery.Source source, String contentType, byte[] body, DeliveryContent content) {
+			IncomingDelivery.Source source, String contentType, byte[] body, DeliveryContent content,
+			@Nullable String traceParent) {
 
 		EventRow withoutContent() {
 			return new EventRow(this.dedupeKey, this.deliveryId, this.bodySha256, this.attempt, this.source,
-					this.contentType, this.body, DeliveryContent.OPAQUE);
+					this.contentType, this.body, DeliveryContent.OPAQUE, this.traceParent);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package dev.aqid.receiver.ingest;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,7 +12,8 @@ import org.springframework.stereotype.Component;
  * {@code receiver_deliveries_total{outcome}} (accepted, duplicate, rejected with a
  * reason, unavailable; a duplicate by its body alone, under a new delivery id, has the
  * reason {@code replayed_body}) and {@code receiver_delivery_store_seconds}, the time to
- * store one delivery.
+ * store one delivery. The webhook outcomes exist from the start at 0, so that alerts on
+ * their increase see the first refusal or store failure too.
  */
 @Component
 class IngestMetrics {
@@ -31,6 +34,10 @@ class IngestMetrics {
 			.register(registry);
 		this.acceptedWebhook = counter("accepted", "none", IncomingDelivery.Source.WEBHOOK);
 		this.duplicateWebhook = counter("duplicate", "none", IncomingDelivery.Source.WEBHOOK);
+		counter("duplicate", "replayed_body", IncomingDelivery.Source.WEBHOOK);
+		counter("unavailable", "store", IncomingDelivery.Source.WEBHOOK);
+		List.of("signature_missing", "signature_malformed", "signature_mismatch", "too_large", "body_unreadable")
+			.forEach((reason) -> counter("rejected", reason, IncomingDelivery.Source.WEBHOOK));
 	}
 
 	Timer storeTimer() {

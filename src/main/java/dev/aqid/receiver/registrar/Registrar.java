@@ -128,6 +128,7 @@ class Registrar implements SmartLifecycle {
 				this.metrics.reconciled("error");
 				return;
 			}
+			ours.ifPresent((webhook) -> this.metrics.subscriptionEnabled(webhook.enabled()));
 			refreshSecrets();
 			ours.ifPresent(this::backfill);
 			ours.ifPresent((webhook) -> this.events.publishEvent(new SubscriptionSynced(webhook.id())));

@@ -1,5 +1,6 @@
 /**
- * Cross-cutting configuration: security, the embedded database, request ids. Owns no
+ * Cross-cutting configuration: security, the embedded database, request ids, tracing
+ * ({@link dev.aqid.receiver.system.EventTracing}, off without an OTLP endpoint). Owns no
  * table.
  */
 @ApplicationModule(displayName = "System")

@@ -114,6 +114,8 @@ class EnrichmentTests {
 		assertThat(snapshotData("client", "101")).contains("\"status\": \"active\"");
 		amiqus.verify(1, getRequestedFor(urlPathEqualTo("/api/v2/clients/101")).withHeader("Authorization",
 				equalTo("Bearer test-token")));
+		// Tracing is off without an OTLP endpoint: no trace is sent to Amiqus.
+		amiqus.verify(1, getRequestedFor(urlPathEqualTo("/api/v2/clients/101")).withoutHeader("traceparent"));
 	}
 
 	@Test
