@@ -38,18 +38,22 @@ class DeliveryAttempts {
 
 	private final ForwardingHealthIndicator health;
 
+	private final DestinationCircuits circuits;
+
 	private final ForwardingProperties properties;
 
 	private final Clock clock;
 
 	DeliveryAttempts(Outbox outbox, EnrichmentQueue queue, ForwardedBody bodies, DestinationClient client,
-			ForwardingMetrics metrics, ForwardingHealthIndicator health, ForwardingProperties properties, Clock clock) {
+			ForwardingMetrics metrics, ForwardingHealthIndicator health, DestinationCircuits circuits,
+			ForwardingProperties properties, Clock clock) {
 		this.outbox = outbox;
 		this.queue = queue;
 		this.bodies = bodies;
 		this.client = client;
 		this.metrics = metrics;
 		this.health = health;
+		this.circuits = circuits;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -63,43 +67,81 @@ class DeliveryAttempts {
 	}
 
 	/**
-	 * @return how many rows were claimed (0: nothing was due)
+	 * Claims nothing while the destination's circuit is open: its rows wait, and no
+	 * attempt is counted against them. Each attempt needs the circuit's permission; rows
+	 * it refuses mid-batch (the circuit opened, or a half-open circuit's probe is out) go
+	 * back unattempted.
+	 * @return how many rows were claimed (0: nothing was due, or the circuit is open)
 	 */
 	int deliverBatch(Destination destination, String owner, BooleanSupplier keepGoing) throws InterruptedException {
-		Instant claimedAt = this.clock.instant();
-		List<Outbox.Claimed> claimed = this.outbox.claim(destination.name(), owner, this.properties.lease(),
-				this.properties.batchSize());
-		Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
+		if (!this.circuits.permit(destination.name())) {
+			return 0;
+		}
+		boolean permitted = true;
 		List<Long> unsent = new ArrayList<>();
-		for (Outbox.Claimed row : claimed) {
-			if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
-				unsent.add(row.id());
-				continue;
+		List<Outbox.Claimed> claimed = List.of();
+		try {
+			Instant claimedAt = this.clock.instant();
+			claimed = this.outbox.claim(destination.name(), owner, this.properties.lease(),
+					this.properties.batchSize());
+			Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
+			for (Outbox.Claimed row : claimed) {
+				if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)
+						|| !(permitted || this.circuits.permit(destination.name()))) {
+					unsent.add(row.id());
+					continue;
+				}
+				permitted = false;
+				deliver(destination, owner, row);
 			}
-			deliver(destination, owner, row);
+		}
+		finally {
+			if (permitted) {
+				this.circuits.unused(destination.name());
+			}
 		}
 		this.outbox.release(unsent, owner);
 		return claimed.size();
 	}
 
+	/**
+	 * One row, under a permission of the circuit that this consumes: the answer of a call
+	 * goes to the circuit; without a call (the row waits, or an error) it is handed back.
+	 */
 	private void deliver(Destination destination, String owner, Outbox.Claimed row) throws InterruptedException {
-		if (row.orderKey() != null && this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
-				row.keyId("client"), row.keyId("case"))) {
-			// An earlier event about the same object is still being enriched: it goes
-			// first.
-			this.outbox.postpone(row.id(), owner, this.properties.pollInterval().multipliedBy(2));
-			return;
+		DestinationClient.Answer answer = null;
+		try {
+			if (row.orderKey() != null && this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
+					row.keyId("client"), row.keyId("case"))) {
+				// An earlier event about the same object is still being enriched: it goes
+				// first.
+				this.outbox.postpone(row.id(), owner, this.properties.pollInterval().multipliedBy(2));
+				return;
+			}
+			Optional<String> body = this.bodies.of(row.eventId());
+			if (body.isEmpty()) {
+				this.outbox.failed(row.id(), owner, "the event is no longer stored");
+				this.metrics.delivery(destination.name(), "failed");
+				log.warn("Event {} is no longer stored: its delivery to {} failed", row.eventId(), destination.name());
+				return;
+			}
+			String id = webhookId(row.eventId(), destination.name());
+			long timestamp = this.clock.instant().getEpochSecond();
+			long started = System.nanoTime();
+			answer = this.client.post(destination, id, timestamp, body.get());
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			if (answer.delivered()) {
+				this.circuits.succeeded(destination.name(), took);
+			}
+			else {
+				this.circuits.failed(destination.name(), took, answer.error());
+			}
 		}
-		Optional<String> body = this.bodies.of(row.eventId());
-		if (body.isEmpty()) {
-			this.outbox.failed(row.id(), owner, "the event is no longer stored");
-			this.metrics.delivery(destination.name(), "failed");
-			log.warn("Event {} is no longer stored: its delivery to {} failed", row.eventId(), destination.name());
-			return;
+		finally {
+			if (answer == null) {
+				this.circuits.unused(destination.name());
+			}
 		}
-		String id = webhookId(row.eventId(), destination.name());
-		long timestamp = this.clock.instant().getEpochSecond();
-		DestinationClient.Answer answer = this.client.post(destination, id, timestamp, body.get());
 		this.metrics.attempt(destination.name(), answer.result());
 		int attempt = row.attempts() + 1;
 		if (answer.delivered()) {

@@ -22,9 +22,12 @@ public class ForwardingDestinations {
 
 	private final Outbox outbox;
 
-	ForwardingDestinations(Destinations destinations, Outbox outbox) {
+	private final DestinationCircuits circuits;
+
+	ForwardingDestinations(Destinations destinations, Outbox outbox, DestinationCircuits circuits) {
 		this.destinations = destinations;
 		this.outbox = outbox;
+		this.circuits = circuits;
 	}
 
 	/** Each configured destination with its delivery counts, in configuration order. */
@@ -59,7 +62,8 @@ public class ForwardingDestinations {
 	private DestinationStatus status(Destination destination) {
 		Outbox.Counts counts = this.outbox.counts(destination.name());
 		return new DestinationStatus(destination.name(), destination.displayUrl(), destination.events(),
-				counts.delivered(), counts.pending(), counts.failed(), counts.lastError(), counts.oldestPending());
+				counts.delivered(), counts.pending(), counts.failed(), counts.lastError(), counts.oldestPending(),
+				this.circuits.state(destination.name()));
 	}
 
 	/**
@@ -73,12 +77,18 @@ public class ForwardingDestinations {
 	 * @param failed deliveries that used up their attempts (replay them)
 	 * @param lastError why the latest failing attempt failed
 	 * @param oldestPending when the oldest pending delivery was queued
+	 * @param circuit the destination's circuit breaker in this instance: {@code closed},
+	 * {@code open} (repeated failures: no attempts until the cool-down has passed) or
+	 * {@code half_open} (one probe decides)
 	 */
 	@Schema(name = "Destination")
-	@JsonPropertyOrder({ "name", "url", "events", "delivered", "pending", "failed", "last_error", "oldest_pending" })
+	@JsonPropertyOrder({ "name", "url", "events", "delivered", "pending", "failed", "last_error", "oldest_pending",
+			"circuit" })
 	public record DestinationStatus(String name, String url, List<String> events, long delivered, long pending,
 			long failed, @Schema(nullable = true) @JsonProperty("last_error") @Nullable String lastError,
-			@Schema(nullable = true) @JsonProperty("oldest_pending") @Nullable Instant oldestPending) {
+			@Schema(nullable = true) @JsonProperty("oldest_pending") @Nullable Instant oldestPending,
+			@Schema(allowableValues = {
+					"closed", "open", "half_open" }) String circuit){
 
 	}
 

@@ -11,10 +11,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The forwarding threads of this instance: {@code workers-per-destination} for each
- * destination, so a slow or dead destination only ever holds up its own. Each loops:
- * deliver a batch, or sleep a poll interval when nothing is due. On shutdown they finish
- * the attempt in hand and the instance gives back every lease it still holds.
+ * The forwarding threads of this instance: {@code workers-per-destination} (or the
+ * destination's own {@code workers}) for each destination, so a slow or dead destination
+ * only ever holds up its own. Each loops: deliver a batch, or sleep a poll interval when
+ * nothing is due. On shutdown they finish the attempt in hand and the instance gives back
+ * every lease it still holds.
  */
 @Component
 class ForwardingWorkers implements SmartLifecycle {
@@ -57,14 +58,14 @@ class ForwardingWorkers implements SmartLifecycle {
 			return;
 		}
 		for (Destination destination : this.destinations.all()) {
-			for (int i = 0; i < this.properties.workersPerDestination(); i++) {
+			for (int i = 0; i < destination.workers(); i++) {
 				String owner = this.threads.instanceId() + "#" + destination.name() + "#" + i;
 				Round round = (i == 0) ? sampling(destination, forwarding(destination, owner))
 						: forwarding(destination, owner);
 				this.threads.start("forwarding-" + destination.name() + "-" + i, owner, round);
 			}
-			log.info("Forwarding events {} to {} as {}", destination.events(), destination.name(),
-					destination.displayUrl());
+			log.info("Forwarding events {} to {} as {} ({} worker(s))", destination.events(), destination.name(),
+					destination.displayUrl(), destination.workers());
 		}
 	}
 
