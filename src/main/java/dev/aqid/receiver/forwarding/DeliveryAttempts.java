@@ -68,36 +68,24 @@ class DeliveryAttempts {
 
 	/**
 	 * Claims nothing while the destination's circuit is open: its rows wait, and no
-	 * attempt is counted against them. Each attempt needs the circuit's permission; rows
-	 * it refuses mid-batch (the circuit opened, or a half-open circuit's probe is out) go
-	 * back unattempted.
+	 * attempt is counted against them. Each call asks the circuit right before it is
+	 * made; rows it refuses mid-batch (the circuit opened, or a half-open circuit's probe
+	 * is out) go back unattempted.
 	 * @return how many rows were claimed (0: nothing was due, or the circuit is open)
 	 */
 	int deliverBatch(Destination destination, String owner, BooleanSupplier keepGoing) throws InterruptedException {
-		if (!this.circuits.permit(destination.name())) {
+		if (!this.circuits.allows(destination.name())) {
 			return 0;
 		}
-		boolean permitted = true;
+		Instant claimedAt = this.clock.instant();
+		List<Outbox.Claimed> claimed = this.outbox.claim(destination.name(), owner, this.properties.lease(),
+				this.properties.batchSize());
+		Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
 		List<Long> unsent = new ArrayList<>();
-		List<Outbox.Claimed> claimed = List.of();
-		try {
-			Instant claimedAt = this.clock.instant();
-			claimed = this.outbox.claim(destination.name(), owner, this.properties.lease(),
-					this.properties.batchSize());
-			Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
-			for (Outbox.Claimed row : claimed) {
-				if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)
-						|| !(permitted || this.circuits.permit(destination.name()))) {
-					unsent.add(row.id());
-					continue;
-				}
-				permitted = false;
-				deliver(destination, owner, row);
-			}
-		}
-		finally {
-			if (permitted) {
-				this.circuits.unused(destination.name());
+		for (Outbox.Claimed row : claimed) {
+			if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)
+					|| !deliver(destination, owner, row)) {
+				unsent.add(row.id());
 			}
 		}
 		this.outbox.release(unsent, owner);
@@ -105,42 +93,45 @@ class DeliveryAttempts {
 	}
 
 	/**
-	 * One row, under a permission of the circuit that this consumes: the answer of a call
-	 * goes to the circuit; without a call (the row waits, or an error) it is handed back.
+	 * One row: the call's outcome goes to the circuit.
+	 * @return false if the circuit refused the call (the row is still held, unattempted)
 	 */
-	private void deliver(Destination destination, String owner, Outbox.Claimed row) throws InterruptedException {
+	private boolean deliver(Destination destination, String owner, Outbox.Claimed row) throws InterruptedException {
+		if (row.orderKey() != null && this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
+				row.keyId("client"), row.keyId("case"))) {
+			// An earlier event about the same object is still being enriched: it goes
+			// first.
+			this.outbox.postpone(row.id(), owner, this.properties.pollInterval().multipliedBy(2));
+			return true;
+		}
+		Optional<String> body = this.bodies.of(row.eventId());
+		if (body.isEmpty()) {
+			this.outbox.failed(row.id(), owner, "the event is no longer stored");
+			this.metrics.delivery(destination.name(), "failed");
+			log.warn("Event {} is no longer stored: its delivery to {} failed", row.eventId(), destination.name());
+			return true;
+		}
+		if (!this.circuits.permit(destination.name())) {
+			return false;
+		}
+		String id = webhookId(row.eventId(), destination.name());
+		long timestamp = this.clock.instant().getEpochSecond();
+		long started = System.nanoTime();
 		DestinationClient.Answer answer = null;
 		try {
-			if (row.orderKey() != null && this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
-					row.keyId("client"), row.keyId("case"))) {
-				// An earlier event about the same object is still being enriched: it goes
-				// first.
-				this.outbox.postpone(row.id(), owner, this.properties.pollInterval().multipliedBy(2));
-				return;
-			}
-			Optional<String> body = this.bodies.of(row.eventId());
-			if (body.isEmpty()) {
-				this.outbox.failed(row.id(), owner, "the event is no longer stored");
-				this.metrics.delivery(destination.name(), "failed");
-				log.warn("Event {} is no longer stored: its delivery to {} failed", row.eventId(), destination.name());
-				return;
-			}
-			String id = webhookId(row.eventId(), destination.name());
-			long timestamp = this.clock.instant().getEpochSecond();
-			long started = System.nanoTime();
 			answer = this.client.post(destination, id, timestamp, body.get());
-			Duration took = Duration.ofNanos(System.nanoTime() - started);
-			if (answer.delivered()) {
-				this.circuits.succeeded(destination.name(), took);
-			}
-			else {
-				this.circuits.failed(destination.name(), took, answer.error());
-			}
 		}
 		finally {
 			if (answer == null) {
 				this.circuits.unused(destination.name());
 			}
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		if (answer.delivered()) {
+			this.circuits.succeeded(destination.name(), took);
+		}
+		else {
+			this.circuits.failed(destination.name(), took, answer.error());
 		}
 		this.metrics.attempt(destination.name(), answer.result());
 		int attempt = row.attempts() + 1;
@@ -151,7 +142,7 @@ class DeliveryAttempts {
 			}
 			log.debug("Delivered event {} to {} (attempt {}, HTTP {})", row.eventId(), destination.name(), attempt,
 					answer.status());
-			return;
+			return true;
 		}
 		String error = truncate(answer.error());
 		this.health.failed(destination.name(), error);
@@ -160,13 +151,14 @@ class DeliveryAttempts {
 			this.metrics.delivery(destination.name(), "failed");
 			log.warn("Delivery of event {} to {} failed after {} attempt(s): {}", row.eventId(), destination.name(),
 					attempt, error);
-			return;
+			return true;
 		}
 		Duration delay = backoff(attempt);
 		this.outbox.retry(row.id(), owner, error, delay);
 		this.metrics.delivery(destination.name(), "retry");
 		log.info("Delivery of event {} to {} failed (attempt {}), retrying in {}: {}", row.eventId(),
 				destination.name(), attempt, delay, error);
+		return true;
 	}
 
 	/**

@@ -79,6 +79,18 @@ class DestinationCircuits {
 		return circuit == null || circuit.tryAcquirePermission();
 	}
 
+	/**
+	 * Whether calls may be made now (closed, or a probe is due), without taking a
+	 * permission: a look before claiming rows.
+	 */
+	boolean allows(String destination) {
+		if (!permit(destination)) {
+			return false;
+		}
+		unused(destination);
+		return true;
+	}
+
 	void succeeded(String destination, Duration took) {
 		CircuitBreaker circuit = this.circuits.get(destination);
 		if (circuit != null) {

@@ -53,7 +53,8 @@ import static org.awaitility.Awaitility.await;
 				"receiver.api.keys=" + ApiClient.KEY, "amiqus.api.read-timeout=2s",
 				"amiqus.enrichment.poll-interval=50ms", "amiqus.enrichment.settle-delay=50ms",
 				"receiver.forwarding.poll-interval=50ms", "receiver.forwarding.backoff-min=100ms",
-				"receiver.forwarding.backoff-max=300ms", "receiver.forwarding.read-timeout=2s" })
+				"receiver.forwarding.backoff-max=300ms", "receiver.forwarding.read-timeout=2s",
+				"receiver.forwarding.circuit.open-for=300ms" })
 class ForwardingTests {
 
 	static final String SECRET = StandardWebhooksSignatureTests.SECRET;
