@@ -67,7 +67,7 @@ public final class TestDestination implements AutoCloseable {
 	}
 
 	/** Answers the requests that match as the function says. */
-	void answer(Predicate<Request> when, ToIntFunction<Request> status) {
+	public void answer(Predicate<Request> when, ToIntFunction<Request> status) {
 		this.answers.add(new Answer(when, status));
 	}
 
@@ -79,7 +79,7 @@ public final class TestDestination implements AutoCloseable {
 		return List.copyOf(this.requests);
 	}
 
-	List<Request> requests(String webhookId) {
+	public List<Request> requests(String webhookId) {
 		return this.requests.stream().filter((request) -> webhookId.equals(request.id())).toList();
 	}
 
