@@ -50,6 +50,7 @@ class ForwardingWorkers implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
+		warnAboutRemovedDestinations();
 		if (this.destinations.all().isEmpty()) {
 			return;
 		}
@@ -66,6 +67,22 @@ class ForwardingWorkers implements SmartLifecycle {
 			}
 			log.info("Forwarding events {} to {} as {} ({} worker(s))", destination.events(), destination.name(),
 					destination.displayUrl(), destination.workers());
+		}
+	}
+
+	/**
+	 * Rows of a destination no longer configured are neither worked on nor counted; say
+	 * so once at start-up, so that an operator who renamed or removed one knows.
+	 */
+	private void warnAboutRemovedDestinations() {
+		try {
+			this.outbox.pendingOfOthers(this.destinations.all().stream().map(Destination::name).toList())
+				.forEach((name, pending) -> log
+					.warn("{} pending deliveries to {}, which is no longer configured, stay in the outbox untouched "
+							+ "(configure a destination of that name again to send them)", pending, name));
+		}
+		catch (RuntimeException ex) {
+			log.debug("Could not look for deliveries to destinations no longer configured", ex);
 		}
 	}
 
