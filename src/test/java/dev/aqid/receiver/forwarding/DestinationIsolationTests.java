@@ -192,7 +192,7 @@ class DestinationIsolationTests {
 		for (long event : events) {
 			awaitDelivered(flaky, "flaky", event, Duration.ofSeconds(30));
 		}
-		assertThat(circuit("flaky")).isEqualTo("closed");
+		await().atMost(Duration.ofSeconds(20)).until(() -> "closed".equals(circuit("flaky")));
 		TestDestination.Request probe = flaky.requests()
 			.stream()
 			.filter(TestDestination.Request::delivered)
@@ -205,8 +205,10 @@ class DestinationIsolationTests {
 		// Measured from when the test saw the circuit open, a little after it opened.
 		assertThat(Duration.ofNanos(probe.receivedNanos() - openedAt)).as("the probe waited for the cool-down")
 			.isGreaterThan(OPEN_FOR.minusSeconds(1));
-		assertThat(events).as("delivered, not failed: waiting while open used up no attempts")
-			.allSatisfy((event) -> assertThat(outboxStatus(event, "flaky")).isEqualTo("delivered"));
+		// The destination has answered; the outbox rows are marked a moment later.
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(events).as("delivered, not failed: waiting while open used up no attempts")
+				.allSatisfy((event) -> assertThat(outboxStatus(event, "flaky")).isEqualTo("delivered")));
 		Integer attempts = this.jdbc.queryForObject(
 				"select max(attempts) from outbox where destination = 'flaky' and event_id = any(?)", Integer.class,
 				(Object) events.toArray(Long[]::new));
