@@ -40,6 +40,8 @@ class DeliveryAttempts {
 
 	private final ForwardingHealthIndicator health;
 
+	private final DestinationCircuits circuits;
+
 	private final ForwardingProperties properties;
 
 	private final Clock clock;
@@ -47,8 +49,8 @@ class DeliveryAttempts {
 	private final EventTracing tracing;
 
 	DeliveryAttempts(Outbox outbox, EnrichmentQueue queue, ForwardedBody bodies, DestinationClient client,
-			ForwardingMetrics metrics, ForwardingHealthIndicator health, ForwardingProperties properties, Clock clock,
-			EventTracing tracing) {
+			ForwardingMetrics metrics, ForwardingHealthIndicator health, DestinationCircuits circuits,
+			ForwardingProperties properties, Clock clock, EventTracing tracing) {
 		this.tracing = tracing;
 		this.outbox = outbox;
 		this.queue = queue;
@@ -56,6 +58,7 @@ class DeliveryAttempts {
 		this.client = client;
 		this.metrics = metrics;
 		this.health = health;
+		this.circuits = circuits;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -69,47 +72,77 @@ class DeliveryAttempts {
 	}
 
 	/**
-	 * @return how many rows were claimed (0: nothing was due)
+	 * Claims nothing while the destination's circuit is open: its rows wait, and no
+	 * attempt is counted against them. Each call asks the circuit right before it is
+	 * made; rows it refuses mid-batch (the circuit opened, or a half-open circuit's probe
+	 * is out) go back unattempted.
+	 * @return how many rows were claimed (0: nothing was due, or the circuit is open)
 	 */
 	int deliverBatch(Destination destination, String owner, BooleanSupplier keepGoing) throws InterruptedException {
+		if (!this.circuits.allows(destination.name())) {
+			return 0;
+		}
 		Instant claimedAt = this.clock.instant();
 		List<Outbox.Claimed> claimed = this.outbox.claim(destination.name(), owner, this.properties.lease(),
 				this.properties.batchSize());
 		Instant handBackAt = claimedAt.plus(this.properties.lease().dividedBy(2));
 		List<Long> unsent = new ArrayList<>();
 		for (Outbox.Claimed row : claimed) {
-			if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
+			if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)
+					|| !deliver(destination, owner, row)) {
 				unsent.add(row.id());
-				continue;
 			}
-			deliver(destination, owner, row);
 		}
 		this.outbox.release(unsent, owner);
 		return claimed.size();
 	}
 
-	private void deliver(Destination destination, String owner, Outbox.Claimed row) throws InterruptedException {
+	/**
+	 * One row: the call's outcome goes to the circuit.
+	 * @return false if the circuit refused the call (the row is still held, unattempted)
+	 */
+	private boolean deliver(Destination destination, String owner, Outbox.Claimed row) throws InterruptedException {
 		if (row.orderKey() != null && this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
 				row.keyId("client"), row.keyId("case"))) {
 			// An earlier event about the same object is still being enriched: it goes
 			// first.
 			this.outbox.postpone(row.id(), owner, this.properties.pollInterval().multipliedBy(2));
-			return;
+			return true;
 		}
 		Optional<String> body = this.bodies.of(row.eventId());
 		if (body.isEmpty()) {
 			this.outbox.failed(row.id(), owner, "the event is no longer stored");
 			this.metrics.delivery(destination.name(), "failed");
 			log.warn("Event {} is no longer stored: its delivery to {} failed", row.eventId(), destination.name());
-			return;
+			return true;
+		}
+		if (!this.circuits.permit(destination.name())) {
+			return false;
 		}
 		String id = webhookId(row.eventId(), destination.name());
 		long timestamp = this.clock.instant().getEpochSecond();
-		// With tracing on, the POST is a span of the trace the event was stored in, and
-		// carries it to the destination in traceparent.
-		DestinationClient.Answer answer = this.tracing.continuing("forward " + destination.name(), row.traceParent(),
-				Map.of("event.id", Long.toString(row.eventId()), "destination", destination.name()),
-				(propagation) -> this.client.post(destination, id, timestamp, body.get(), propagation));
+		long started = System.nanoTime();
+		DestinationClient.Answer answer = null;
+		try {
+			// With tracing on, the POST is a span of the trace the event was stored in,
+			// and
+			// carries it to the destination in traceparent.
+			answer = this.tracing.continuing("forward " + destination.name(), row.traceParent(),
+					Map.of("event.id", Long.toString(row.eventId()), "destination", destination.name()),
+					(propagation) -> this.client.post(destination, id, timestamp, body.get(), propagation));
+		}
+		finally {
+			if (answer == null) {
+				this.circuits.unused(destination.name());
+			}
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		if (answer.delivered()) {
+			this.circuits.succeeded(destination.name(), took);
+		}
+		else {
+			this.circuits.failed(destination.name(), took, answer.error());
+		}
 		this.metrics.attempt(destination.name(), answer.result());
 		int attempt = row.attempts() + 1;
 		if (answer.delivered()) {
@@ -119,7 +152,7 @@ class DeliveryAttempts {
 			}
 			log.debug("Delivered event {} to {} (attempt {}, HTTP {})", row.eventId(), destination.name(), attempt,
 					answer.status());
-			return;
+			return true;
 		}
 		String error = truncate(answer.error());
 		this.health.failed(destination.name(), error);
@@ -128,13 +161,14 @@ class DeliveryAttempts {
 			this.metrics.delivery(destination.name(), "failed");
 			log.warn("Delivery of event {} to {} failed after {} attempt(s): {}", row.eventId(), destination.name(),
 					attempt, error);
-			return;
+			return true;
 		}
 		Duration delay = backoff(attempt);
 		this.outbox.retry(row.id(), owner, error, delay);
 		this.metrics.delivery(destination.name(), "retry");
 		log.info("Delivery of event {} to {} failed (attempt {}), retrying in {}: {}", row.eventId(),
 				destination.name(), attempt, delay, error);
+		return true;
 	}
 
 	/**

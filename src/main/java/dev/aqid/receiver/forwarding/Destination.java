@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param events alias patterns: exact, a prefix ending in {@code *}, or {@code *}
  * @param keys the signing keys (more than one while rotating)
  * @param maxAttempts attempts before a delivery is failed
+ * @param workers worker threads for it in this instance
  */
-record Destination(String name, URI url, List<String> events, List<byte[]> keys, int maxAttempts) {
+record Destination(String name, URI url, List<String> events, List<byte[]> keys, int maxAttempts, int workers) {
 
 	/** Whether events with this alias go here; an event without alias only matches *. */
 	boolean accepts(@Nullable String alias) {

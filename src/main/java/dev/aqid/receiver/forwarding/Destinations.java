@@ -26,7 +26,7 @@ class Destinations {
 	private final List<Destination> all;
 
 	Destinations(DestinationsProperties properties, ForwardingProperties forwarding) {
-		this.all = check(properties.destinations(), forwarding.maxAttempts());
+		this.all = check(properties.destinations(), forwarding.maxAttempts(), forwarding.workersPerDestination());
 	}
 
 	List<Destination> all() {
@@ -37,7 +37,8 @@ class Destinations {
 		return this.all.stream().filter((destination) -> destination.name().equals(name)).findFirst();
 	}
 
-	static List<Destination> check(List<DestinationsProperties.Entry> entries, int defaultMaxAttempts) {
+	static List<Destination> check(List<DestinationsProperties.Entry> entries, int defaultMaxAttempts,
+			int defaultWorkers) {
 		List<Destination> destinations = new ArrayList<>();
 		Set<String> names = new HashSet<>();
 		for (int i = 0; i < entries.size(); i++) {
@@ -65,7 +66,11 @@ class Destinations {
 			if (maxAttempts < 1) {
 				throw invalid(i, "max-attempts", "must be at least 1");
 			}
-			destinations.add(new Destination(name, url, events, keys, maxAttempts));
+			int workers = (entry.workers() != null) ? entry.workers() : defaultWorkers;
+			if (workers < 1) {
+				throw invalid(i, "workers", "must be at least 1");
+			}
+			destinations.add(new Destination(name, url, events, keys, maxAttempts, workers));
 		}
 		return List.copyOf(destinations);
 	}

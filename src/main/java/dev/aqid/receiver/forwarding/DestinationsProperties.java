@@ -28,9 +28,11 @@ record DestinationsProperties(@DefaultValue List<Entry> destinations) {
 	 * @param name for logs, metrics and the API; default {@code destination-N}
 	 * @param maxAttempts attempts before a delivery is {@code failed}; default
 	 * {@code receiver.forwarding.max-attempts}
+	 * @param workers worker threads (concurrent attempts) for it per instance; default
+	 * {@code receiver.forwarding.workers-per-destination}
 	 */
 	record Entry(@Nullable String url, @Nullable String events, @Nullable String secret, @Nullable String name,
-			@Nullable Integer maxAttempts) {
+			@Nullable Integer maxAttempts, @Nullable Integer workers) {
 
 	}
 

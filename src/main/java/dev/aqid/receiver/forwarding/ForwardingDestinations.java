@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.aqid.receiver.ingest.EnrichmentQueue;
+import dev.aqid.receiver.ingest.EventSettled;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
@@ -22,9 +24,16 @@ public class ForwardingDestinations {
 
 	private final Outbox outbox;
 
-	ForwardingDestinations(Destinations destinations, Outbox outbox) {
+	private final DestinationCircuits circuits;
+
+	private final EnrichmentQueue queue;
+
+	ForwardingDestinations(Destinations destinations, Outbox outbox, DestinationCircuits circuits,
+			EnrichmentQueue queue) {
 		this.destinations = destinations;
 		this.outbox = outbox;
+		this.circuits = circuits;
+		this.queue = queue;
 	}
 
 	/** Each configured destination with its delivery counts, in configuration order. */
@@ -42,13 +51,24 @@ public class ForwardingDestinations {
 
 	/**
 	 * Sends these events to the destination again, each from a new attempt series under
-	 * its usual {@code webhook-id}. Events never queued for it (settled before it was
-	 * configured, or of an alias it does not take) are left alone.
-	 * @param status only the deliveries in this status (null: all)
+	 * its usual {@code webhook-id}. Without a status, settled events never queued for it
+	 * (it was configured after they settled) are queued too, if it takes their alias: a
+	 * new destination is backfilled this way. Events still being enriched are queued once
+	 * they settle anyway.
+	 * @param status only the deliveries in this status (null: all, and backfill)
 	 * @return how many deliveries were queued
 	 */
 	public int replay(String destination, List<Long> eventIds, @Nullable DeliveryStatus status) {
-		return this.outbox.requeue(destination, eventIds, status);
+		int queued = this.outbox.requeue(destination, eventIds, status);
+		if (status != null) {
+			return queued;
+		}
+		Destination target = this.destinations.named(destination).orElseThrow();
+		List<EventSettled> missing = this.queue.settledAmong(eventIds)
+			.stream()
+			.filter((event) -> target.accepts(event.alias()))
+			.toList();
+		return queued + this.outbox.backfill(destination, missing);
 	}
 
 	/** Sends every delivery of the destination in this status again. */
@@ -59,7 +79,8 @@ public class ForwardingDestinations {
 	private DestinationStatus status(Destination destination) {
 		Outbox.Counts counts = this.outbox.counts(destination.name());
 		return new DestinationStatus(destination.name(), destination.displayUrl(), destination.events(),
-				counts.delivered(), counts.pending(), counts.failed(), counts.lastError(), counts.oldestPending());
+				counts.delivered(), counts.pending(), counts.failed(), counts.lastError(), counts.oldestPending(),
+				this.circuits.state(destination.name()));
 	}
 
 	/**
@@ -73,12 +94,18 @@ public class ForwardingDestinations {
 	 * @param failed deliveries that used up their attempts (replay them)
 	 * @param lastError why the latest failing attempt failed
 	 * @param oldestPending when the oldest pending delivery was queued
+	 * @param circuit the destination's circuit breaker in this instance: {@code closed},
+	 * {@code open} (repeated failures: no attempts until the cool-down has passed) or
+	 * {@code half_open} (one probe decides)
 	 */
 	@Schema(name = "Destination")
-	@JsonPropertyOrder({ "name", "url", "events", "delivered", "pending", "failed", "last_error", "oldest_pending" })
+	@JsonPropertyOrder({ "name", "url", "events", "delivered", "pending", "failed", "last_error", "oldest_pending",
+			"circuit" })
 	public record DestinationStatus(String name, String url, List<String> events, long delivered, long pending,
 			long failed, @Schema(nullable = true) @JsonProperty("last_error") @Nullable String lastError,
-			@Schema(nullable = true) @JsonProperty("oldest_pending") @Nullable Instant oldestPending) {
+			@Schema(nullable = true) @JsonProperty("oldest_pending") @Nullable Instant oldestPending,
+			@Schema(allowableValues = {
+					"closed", "open", "half_open" }) String circuit){
 
 	}
 

@@ -3,6 +3,7 @@ package dev.aqid.receiver.forwarding;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +17,10 @@ import org.springframework.stereotype.Component;
  * {@code /actuator/health} component {@code forwarding}: {@code UNREACHABLE} while a
  * destination's attempts have failed, without a delivery in between, for longer than
  * {@code receiver.forwarding.health-threshold}, naming it, since when and the last error.
- * A status that does not turn the service's health down (it is ordered after {@code UP})
- * and in neither probe group: receiving goes on regardless. What this instance's workers
- * saw; each replica reports its own.
+ * Each destination whose circuit breaker is not closed is named too, with
+ * {@code circuit: open} or {@code half_open}. A status that does not turn the service's
+ * health down (it is ordered after {@code UP}) and in neither probe group: receiving goes
+ * on regardless. What this instance's workers saw; each replica reports its own.
  */
 @Component("forwarding")
 class ForwardingHealthIndicator implements HealthIndicator {
@@ -31,9 +33,16 @@ class ForwardingHealthIndicator implements HealthIndicator {
 
 	private final Map<String, Failing> failing = new ConcurrentHashMap<>();
 
-	ForwardingHealthIndicator(Clock clock, ForwardingProperties properties) {
+	private final DestinationCircuits circuits;
+
+	private final Destinations destinations;
+
+	ForwardingHealthIndicator(Clock clock, ForwardingProperties properties, DestinationCircuits circuits,
+			Destinations destinations) {
 		this.clock = clock;
 		this.threshold = properties.healthThreshold();
+		this.circuits = circuits;
+		this.destinations = destinations;
 	}
 
 	void delivered(String destination) {
@@ -48,13 +57,23 @@ class ForwardingHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		Instant now = this.clock.instant();
-		Map<String, Object> down = new TreeMap<>();
-		this.failing.forEach((destination, failing) -> {
+		Map<String, Map<String, Object>> details = new TreeMap<>();
+		boolean down = false;
+		for (Map.Entry<String, Failing> entry : this.failing.entrySet()) {
+			Failing failing = entry.getValue();
 			if (Duration.between(failing.since(), now).compareTo(this.threshold) > 0) {
-				down.put(destination, Map.of("failingSince", failing.since().toString(), "lastError", failing.error()));
+				down = true;
+				details.computeIfAbsent(entry.getKey(), (name) -> new LinkedHashMap<>())
+					.putAll(Map.of("failingSince", failing.since().toString(), "lastError", failing.error()));
 			}
-		});
-		return down.isEmpty() ? Health.up().build() : Health.status(UNREACHABLE).withDetails(down).build();
+		}
+		for (Destination destination : this.destinations.all()) {
+			String circuit = this.circuits.state(destination.name());
+			if (!circuit.equals(DestinationCircuits.CLOSED)) {
+				details.computeIfAbsent(destination.name(), (name) -> new LinkedHashMap<>()).put("circuit", circuit);
+			}
+		}
+		return (down ? Health.status(UNREACHABLE) : Health.up()).withDetails(details).build();
 	}
 
 	private record Failing(Instant since, String error) {

@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout waiting for a destination's answer
  * @param healthThreshold how long a destination's attempts may keep failing before the
  * health component {@code forwarding} reports it {@code UNREACHABLE}
+ * @param circuit each destination's circuit breaker
  */
 @ConfigurationProperties("receiver.forwarding")
 record ForwardingProperties(@DefaultValue("true") boolean enabled, @DefaultValue("2") int workersPerDestination,
@@ -30,7 +31,7 @@ record ForwardingProperties(@DefaultValue("true") boolean enabled, @DefaultValue
 		@DefaultValue("250ms") Duration pollInterval, @DefaultValue("8") int maxAttempts,
 		@DefaultValue("1s") Duration backoffMin, @DefaultValue("10m") Duration backoffMax,
 		@DefaultValue("10s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
-		@DefaultValue("15m") Duration healthThreshold) {
+		@DefaultValue("15m") Duration healthThreshold, @DefaultValue Circuit circuit) {
 
 	ForwardingProperties {
 		if (workersPerDestination < 1 || batchSize < 1 || maxAttempts < 1) {
@@ -40,6 +41,34 @@ record ForwardingProperties(@DefaultValue("true") boolean enabled, @DefaultValue
 		if (backoffMin.compareTo(backoffMax) > 0) {
 			throw new IllegalArgumentException("receiver.forwarding.backoff-min must not exceed backoff-max");
 		}
+		if (readTimeout.isNegative() || readTimeout.isZero() || connectTimeout.isNegative()
+				|| connectTimeout.isZero()) {
+			throw new IllegalArgumentException(
+					"receiver.forwarding: connect-timeout and read-timeout must be positive");
+		}
+	}
+
+	/**
+	 * A destination's circuit breaker: it opens once {@code failureRate} percent of the
+	 * last {@code window} attempts failed; while open, the destination's deliveries wait
+	 * (no attempt is made or counted); after {@code openFor} one probe goes through, and
+	 * its outcome closes or opens the circuit again.
+	 *
+	 * @param window attempts the failure rate is taken over (and the fewest before it can
+	 * open)
+	 * @param failureRate percent of failed attempts that opens the circuit
+	 * @param openFor the cool-down before the probe
+	 */
+	record Circuit(@DefaultValue("10") int window, @DefaultValue("50") int failureRate,
+			@DefaultValue("30s") Duration openFor) {
+
+		Circuit {
+			if (window < 1 || failureRate < 1 || failureRate > 100 || openFor.isNegative() || openFor.isZero()) {
+				throw new IllegalArgumentException("receiver.forwarding.circuit: window must be at least 1, "
+						+ "failure-rate between 1 and 100, open-for positive");
+			}
+		}
+
 	}
 
 }

@@ -11,10 +11,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The forwarding threads of this instance: {@code workers-per-destination} for each
- * destination, so a slow or dead destination only ever holds up its own. Each loops:
- * deliver a batch, or sleep a poll interval when nothing is due. On shutdown they finish
- * the attempt in hand and the instance gives back every lease it still holds.
+ * The forwarding threads of this instance: {@code workers-per-destination} (or the
+ * destination's own {@code workers}) for each destination, so a slow or dead destination
+ * only ever holds up its own. Each loops: deliver a batch, or sleep a poll interval when
+ * nothing is due. On shutdown they finish the attempt in hand and the instance gives back
+ * every lease it still holds.
  */
 @Component
 class ForwardingWorkers implements SmartLifecycle {
@@ -49,6 +50,7 @@ class ForwardingWorkers implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
+		warnAboutRemovedDestinations();
 		if (this.destinations.all().isEmpty()) {
 			return;
 		}
@@ -57,14 +59,30 @@ class ForwardingWorkers implements SmartLifecycle {
 			return;
 		}
 		for (Destination destination : this.destinations.all()) {
-			for (int i = 0; i < this.properties.workersPerDestination(); i++) {
+			for (int i = 0; i < destination.workers(); i++) {
 				String owner = this.threads.instanceId() + "#" + destination.name() + "#" + i;
 				Round round = (i == 0) ? sampling(destination, forwarding(destination, owner))
 						: forwarding(destination, owner);
 				this.threads.start("forwarding-" + destination.name() + "-" + i, owner, round);
 			}
-			log.info("Forwarding events {} to {} as {}", destination.events(), destination.name(),
-					destination.displayUrl());
+			log.info("Forwarding events {} to {} as {} ({} worker(s))", destination.events(), destination.name(),
+					destination.displayUrl(), destination.workers());
+		}
+	}
+
+	/**
+	 * Rows of a destination no longer configured are neither worked on nor counted; say
+	 * so once at start-up, so that an operator who renamed or removed one knows.
+	 */
+	private void warnAboutRemovedDestinations() {
+		try {
+			this.outbox.pendingOfOthers(this.destinations.all().stream().map(Destination::name).toList())
+				.forEach((name, pending) -> log
+					.warn("{} pending deliveries to {}, which is no longer configured, stay in the outbox untouched "
+							+ "(configure a destination of that name again to send them)", pending, name));
+		}
+		catch (RuntimeException ex) {
+			log.debug("Could not look for deliveries to destinations no longer configured", ex);
 		}
 	}
 

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.aqid.receiver.ingest.EventSettled;
 import org.jspecify.annotations.Nullable;
@@ -159,6 +161,30 @@ class Outbox {
 				});
 	}
 
+	/**
+	 * Queues settled events the destination has no row for (it was configured after they
+	 * settled), leaving those it has alone.
+	 * @return how many rows were added
+	 */
+	int backfill(String destination, List<EventSettled> events) {
+		int added = 0;
+		for (int[] counts : this.jdbc.batchUpdate("""
+				insert into outbox (event_id, destination, alias, order_key, received_at)
+				values (?, ?, ?, ?, ?)
+				on conflict (event_id, destination) do nothing""", events, 200, (ps, event) -> {
+			ps.setLong(1, event.eventId());
+			ps.setString(2, destination);
+			ps.setString(3, event.alias());
+			ps.setString(4, orderKey(event));
+			ps.setObject(5, OffsetDateTime.ofInstant(event.receivedAt(), java.time.ZoneOffset.UTC));
+		})) {
+			for (int count : counts) {
+				added += Math.max(count, 0);
+			}
+		}
+		return added;
+	}
+
 	/** Sends every delivery of the destination in the given status again. */
 	int requeueAll(String destination, DeliveryStatus status) {
 		return this.jdbc.update(REQUEUE + " where destination = ?" + statusLiteral(status), destination);
@@ -190,6 +216,21 @@ class Outbox {
 			return new Counts(rs.getLong("delivered"), rs.getLong("pending"), rs.getLong("failed"),
 					rs.getString("last_error"), (oldest != null) ? oldest.toInstant() : null);
 		}, destination, destination);
+	}
+
+	/**
+	 * Unfinished rows of destinations no longer configured, by name: no worker takes them
+	 * and no count shows them, until a destination of that name is configured again.
+	 */
+	@Transactional(readOnly = true)
+	Map<String, Long> pendingOfOthers(List<String> configured) {
+		Map<String, Long> pending = new TreeMap<>();
+		this.jdbc.query(
+				"select destination, count(*) from outbox where status = 'pending' and destination <> all(?) group by destination",
+				(rs) -> {
+					pending.put(rs.getString(1), rs.getLong(2));
+				}, (Object) configured.toArray(String[]::new));
+		return pending;
 	}
 
 	@Transactional(readOnly = true)

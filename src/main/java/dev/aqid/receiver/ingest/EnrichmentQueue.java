@@ -146,6 +146,16 @@ public class EnrichmentQueue {
 		return false;
 	}
 
+	/**
+	 * The settled ones among these events (enriched, skipped or failed), in id order, as
+	 * {@link EventSettled} says them: for forwarding to queue events for a destination
+	 * configured after they settled.
+	 */
+	@Transactional(readOnly = true)
+	public List<EventSettled> settledAmong(Collection<Long> ids) {
+		return ids.isEmpty() ? List.of() : this.events.settledAmong(ids);
+	}
+
 	private static double seconds(Duration duration) {
 		return duration.toMillis() / 1000.0;
 	}

@@ -46,6 +46,15 @@ interface Events extends JpaRepository<Event, Long> {
 	@Query("select e from Event e where e.id in :ids and e.leaseOwner = :owner order by e.id")
 	List<Event> leasedTo(@Param("ids") Collection<Long> ids, @Param("owner") String owner);
 
+	/** The settled events among these, as forwarding queues them. */
+	@Query("""
+			select new dev.aqid.receiver.ingest.EventSettled(e.id, e.alias, e.recordId, e.clientId, e.caseId,
+			       e.receivedAt, e.enrichmentStatus)
+			  from Event e
+			 where e.id in :ids and e.enrichmentStatus <> dev.aqid.receiver.ingest.EnrichmentStatus.pending
+			 order by e.id""")
+	List<EventSettled> settledAmong(@Param("ids") Collection<Long> ids);
+
 	/**
 	 * Puts events back in the queue, due now, asking for fresh snapshots of what they
 	 * refer to. One bulk statement rather than an entity method per event: a bulk replay

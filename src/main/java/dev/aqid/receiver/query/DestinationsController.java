@@ -60,7 +60,9 @@ class DestinationsController {
 			The filters of GET /api/events, at least one of them (alias=* matches every event), except \
 			that status is the delivery's status: status=failed sends only failed deliveries again \
 			(status=delivered only delivered ones). Each matching delivery starts a new series of attempts \
-			under its usual webhook-id. Events never queued for the destination are left alone.""")
+			under its usual webhook-id. Without status, settled events never queued for the destination \
+			(it was configured after they settled) are queued too if it takes their alias: that is how a \
+			new destination is backfilled.""")
 	@ApiResponse(responseCode = "202", description = "Queued")
 	@ApiResponse(responseCode = "400", description = "No filter, or a filter value the API does not accept",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,

@@ -53,7 +53,8 @@ import static org.awaitility.Awaitility.await;
 				"receiver.api.keys=" + ApiClient.KEY, "amiqus.api.read-timeout=2s",
 				"amiqus.enrichment.poll-interval=50ms", "amiqus.enrichment.settle-delay=50ms",
 				"receiver.forwarding.poll-interval=50ms", "receiver.forwarding.backoff-min=100ms",
-				"receiver.forwarding.backoff-max=300ms", "receiver.forwarding.read-timeout=2s" })
+				"receiver.forwarding.backoff-max=300ms", "receiver.forwarding.read-timeout=2s",
+				"receiver.forwarding.circuit.open-for=300ms" })
 class ForwardingTests {
 
 	static final String SECRET = StandardWebhooksSignatureTests.SECRET;
@@ -166,7 +167,8 @@ class ForwardingTests {
 		List<TestDestination.Request> attempts = destination.requests(id);
 		assertThat(attempts).extracting(TestDestination.Request::status).containsExactly(503, 503, 200);
 		assertThat(attempts).allMatch(ForwardingTests::verify);
-		assertThat(outboxStatus(event, "all")).isEqualTo("delivered");
+		// The destination has answered; the outbox row is marked a moment later.
+		await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(outboxStatus(event, "all")));
 	}
 
 	@Test
@@ -245,6 +247,9 @@ class ForwardingTests {
 		long event = deliver("record.updated", recordData(uniqueId(), uniqueId()));
 		awaitDelivered("records", event);
 
+		// The destination has answered; the outbox row is marked a moment later.
+		await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(outboxStatus(event, "records")));
+
 		ApiClient.Response response = this.api.get("/api/destinations");
 
 		assertThat(response.status()).isEqualTo(200);
@@ -259,6 +264,7 @@ class ForwardingTests {
 		assertThat(list.get(1).has("failed")).isTrue();
 		assertThat(list.get(1).has("last_error")).isTrue();
 		assertThat(list.get(1).has("oldest_pending")).isTrue();
+		assertThat(list.get(1).path("circuit").asString()).isEqualTo("closed");
 		assertThat(list.get(0).toString()).doesNotContain(SECRET);
 	}
 
@@ -322,7 +328,8 @@ class ForwardingTests {
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(destination.requests(id)).filteredOn(TestDestination.Request::delivered)
 				.hasSize(2));
-		assertThat(outboxStatus(event, "all")).isEqualTo("delivered");
+		// The destination has answered; the outbox row is marked a moment later.
+		await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(outboxStatus(event, "all")));
 	}
 
 	private static EventSettled settled(long eventId) {

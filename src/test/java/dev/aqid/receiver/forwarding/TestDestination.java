@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -15,24 +17,31 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * An internal system that receives forwarded events: a real HTTP server (the JDK's) that
  * records every request in arrival order and answers what the test scripts, 204 unless
- * told otherwise.
+ * told otherwise. Public for the fault tests, which forward to one across restarts.
  */
-final class TestDestination implements AutoCloseable {
+public final class TestDestination implements AutoCloseable {
 
 	private final HttpServer server;
+
+	private final ExecutorService executor = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "test-destination");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private final List<Request> requests = new CopyOnWriteArrayList<>();
 
 	private final List<Answer> answers = new CopyOnWriteArrayList<>();
 
-	TestDestination() {
+	public TestDestination() {
 		try {
 			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.server.setExecutor(Executors.newFixedThreadPool(4));
+		// A thread per request: a destination told to hang must not stop the others.
+		this.server.setExecutor(this.executor);
 		this.server.createContext("/", (exchange) -> {
 			String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
 			Request request = new Request(exchange.getRequestURI().getPath(),
@@ -53,12 +62,12 @@ final class TestDestination implements AutoCloseable {
 		this.server.start();
 	}
 
-	String url(String path) {
+	public String url(String path) {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort() + path;
 	}
 
 	/** Answers the requests that match as the function says. */
-	void answer(Predicate<Request> when, ToIntFunction<Request> status) {
+	public void answer(Predicate<Request> when, ToIntFunction<Request> status) {
 		this.answers.add(new Answer(when, status));
 	}
 
@@ -66,23 +75,38 @@ final class TestDestination implements AutoCloseable {
 
 	}
 
-	List<Request> requests() {
+	public List<Request> requests() {
 		return List.copyOf(this.requests);
 	}
 
-	List<Request> requests(String webhookId) {
+	public List<Request> requests(String webhookId) {
 		return this.requests.stream().filter((request) -> webhookId.equals(request.id())).toList();
+	}
+
+	/**
+	 * Answers {@code status} after {@code delay}: a slow destination, or with a delay
+	 * longer than the service's read timeout one that hangs.
+	 */
+	static int after(Duration delay, int status) {
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return status;
 	}
 
 	@Override
 	public void close() {
 		this.server.stop(0);
+		this.executor.shutdownNow();
 	}
 
 	/**
 	 * One request as received, and the status it was answered with.
 	 */
-	record Request(String path, String id, String timestamp, String signature, String body, long receivedNanos,
+	public record Request(String path, String id, String timestamp, String signature, String body, long receivedNanos,
 			int status) {
 
 		Request(String path, String id, String timestamp, String signature, String body, long receivedNanos) {
@@ -94,7 +118,7 @@ final class TestDestination implements AutoCloseable {
 					status);
 		}
 
-		boolean delivered() {
+		public boolean delivered() {
 			return this.status >= 200 && this.status < 300;
 		}
 
