@@ -138,6 +138,22 @@ class LongPollTests {
 	}
 
 	@Test
+	void exposesWaitingRequestsAndNotificationsAsMetrics() {
+		String cursor = cursorAfter(deliver(this.client));
+		int before = this.longPolls.waiting();
+		CompletableFuture<Response> waiting = longPoll(this.port, this.client, cursor, "30s");
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.longPolls.waiting() > before);
+
+		String metrics = this.api.get("/actuator/prometheus").body();
+		deliver(this.client);
+		waiting.join();
+
+		assertThat(metrics).containsPattern("(?m)^receiver_query_long_polls_waiting(\\{[^}]*})? [1-9]")
+			.containsPattern("(?m)^receiver_event_notifications_total(\\{[^}]*})? [1-9]")
+			.containsPattern("(?m)^receiver_event_notifications_listening(\\{[^}]*})? 1");
+	}
+
+	@Test
 	void refusesWaitsThatAreNotDurationsOrTooLong() {
 		for (String wait : List.of("abc", "-1", "1.5s", "30 s", "1h", "61s", "2m", "60001ms", "9999999999")) {
 			Response response = this.api.get(query("/api/events", "wait", wait));
