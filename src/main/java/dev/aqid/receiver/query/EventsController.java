@@ -1,7 +1,9 @@
 package dev.aqid.receiver.query;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.aqid.receiver.enrichment.EnrichmentReplay;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * {@code /api/events}: the stored deliveries, as a stream a consumer can follow, one by
@@ -51,9 +54,15 @@ class EventsController {
 
 	private final EnrichmentReplay replay;
 
-	EventsController(EventStream events, EnrichmentReplay replay) {
+	private final LongPolls longPolls;
+
+	private final LongPollProperties longPoll;
+
+	EventsController(EventStream events, EnrichmentReplay replay, LongPolls longPolls, LongPollProperties longPoll) {
 		this.events = events;
 		this.replay = replay;
+		this.longPolls = longPolls;
+		this.longPoll = longPoll;
 	}
 
 	@GetMapping
@@ -62,12 +71,14 @@ class EventsController {
 			get the events after it: next_cursor is set whenever the page has events, and on an empty \
 			page it is the cursor you sent (null only when you sent none), so a consumer can poll with \
 			it for newer events for ever without missing or repeating one. Filters combine with AND \
-			and work with a cursor.""")
+			and work with a cursor. With wait (long polling), an empty page is not answered at once: the \
+			request waits until an event matching the filters exists after the cursor and answers with it, \
+			or answers the empty page when the wait is over; a consumer can loop on it for ever.""")
 	@ApiResponse(responseCode = "200", description = "A page of events")
 	@ApiResponse(responseCode = "400", description = "A parameter has a value the API does not accept",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(ref = OpenApiConfiguration.PROBLEM)))
-	EventPage list(
+	DeferredResult<EventPage> list(
 			@Parameter(
 					description = "Exact alias (record.updated), or a prefix ending in * (record.*); * is every alias",
 					example = "record.*") @RequestParam(name = "alias", required = false) String alias,
@@ -89,19 +100,38 @@ class EventsController {
 					schema = @Schema(minimum = "1", maximum = "100", defaultValue = "50")) @RequestParam(name = "limit",
 							defaultValue = "" + DEFAULT_LIMIT) int limit,
 			@Parameter(description = "next_cursor of an earlier page: the events after it") @RequestParam(
-					name = "cursor", required = false) String cursor) {
+					name = "cursor", required = false) String cursor,
+			@Parameter(description = """
+					Long polling: when no event matching the filters follows the cursor, wait up to this long \
+					for one and answer as soon as it is stored, else answer the empty page when the wait is \
+					over. A whole number with ms, s or m (500ms, 30s, 1m), or plain seconds; at most the \
+					configured maximum (60s by default); 0 or absent answers at once.""",
+					schema = @Schema(type = "string", pattern = "^[0-9]{1,9}(ms|s|m)?$"),
+					example = "30s") @RequestParam(name = "wait", required = false) String wait) {
 		if (limit < 1 || limit > MAX_LIMIT) {
 			throw new InvalidParameter("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
 		}
 		StreamCursor after = (cursor != null && !cursor.isEmpty()) ? StreamCursor.decode(cursor) : null;
 		EventFilter filter = new EventFilter(AliasParameter.parse(alias), recordId, clientId, status, receivedAfter,
 				receivedBefore);
+		Duration waitFor = WaitParameter.parse(wait, this.longPoll.maxWait());
+		EventPage empty = new EventPage(List.of(), (after != null) ? after.encode() : null);
+		if (waitFor.isZero()) {
+			DeferredResult<EventPage> now = new DeferredResult<>();
+			now.setResult(page(filter, after, limit).orElse(empty));
+			return now;
+		}
+		return this.longPolls.await(() -> page(filter, after, limit), waitFor, empty);
+	}
+
+	/** The events after the cursor, or empty when there are none (yet). */
+	private Optional<EventPage> page(EventFilter filter, StreamCursor after, int limit) {
 		List<EventStream.Positioned> page = this.events.page(filter, (after != null) ? after.position() : null, limit);
 		if (page.isEmpty()) {
-			return new EventPage(List.of(), (after != null) ? after.encode() : null);
+			return Optional.empty();
 		}
-		return new EventPage(page.stream().map(EventStream.Positioned::event).toList(),
-				StreamCursor.of(page.get(page.size() - 1).position()).encode());
+		return Optional.of(new EventPage(page.stream().map(EventStream.Positioned::event).toList(),
+				StreamCursor.of(page.get(page.size() - 1).position()).encode()));
 	}
 
 	@GetMapping("/{event_id}")

@@ -69,8 +69,11 @@ class SecurityConfiguration {
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider apiKeys,
 			ProblemAuthenticationEntryPoint entryPoint) {
 		return http.authorizeHttpRequests((requests) -> requests
-			// Error pages rendered for an already-decided request.
-			.dispatcherTypeMatchers(DispatcherType.ERROR)
+			// Error pages rendered for an already-decided request, and the second
+			// dispatch of an async request (a long poll's answer): both were
+			// authorized on the request's first dispatch, and the API key is not
+			// read again.
+			.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
 			.permitAll()
 			.requestMatchers(OPEN)
 			.permitAll()

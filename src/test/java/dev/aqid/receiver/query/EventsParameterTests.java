@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,6 +37,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
  */
 @WebMvcTest(EventsController.class)
 @AutoConfigureMockMvc(addFilters = false)
+@EnableConfigurationProperties(LongPollProperties.class)
 class EventsParameterTests {
 
 	@Autowired
@@ -47,12 +49,16 @@ class EventsParameterTests {
 	@MockitoBean
 	EnrichmentReplay replay;
 
+	@MockitoBean
+	LongPolls longPolls;
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			value = { "limit|0|between 1 and 100", "limit|101|between 1 and 100",
 					"limit|many|an integer between 1 and 100", "status|done|one of pending, enriched, failed, skipped",
 					"record_id|abc|a whole number", "received_after|yesterday|RFC 3339", "alias|*.updated|at the end",
-					"cursor|bm90LW91cnM|send back next_cursor exactly" })
+					"cursor|bm90LW91cnM|send back next_cursor exactly", "wait|1h|a duration such as 30s",
+					"wait|61s|at most 60s", "wait|-5|a duration" })
 	void refusesAValueItCannotUseBeforeAnyQueryRuns(String parameter, String value, String explanation) {
 		MvcTestResult result = this.mvc.get().uri("/api/events").param(parameter, value).exchange();
 
@@ -61,7 +67,7 @@ class EventsParameterTests {
 		assertThat(result).bodyJson().extractingPath("$.parameter").isEqualTo(parameter);
 		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(explanation);
 		assertThat(result).bodyJson().extractingPath("$.instance").isEqualTo("/api/events");
-		verifyNoInteractions(this.events);
+		verifyNoInteractions(this.events, this.longPolls);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.aqid.receiver.query;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.ApiClient.Response;
@@ -40,7 +41,13 @@ class OpenApiDocumentTests {
 		List<String> parameters = new ArrayList<>();
 		list.path("parameters").forEach((parameter) -> parameters.add(parameter.path("name").asString()));
 		assertThat(parameters).containsExactlyInAnyOrder("alias", "record_id", "client_id", "status", "received_after",
-				"received_before", "limit", "cursor");
+				"received_before", "limit", "cursor", "wait");
+		JsonNode wait = StreamSupport.stream(list.path("parameters").spliterator(), false)
+			.filter((parameter) -> parameter.path("name").asString().equals("wait"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(wait.path("description").asString()).contains("Long polling", "30s");
+		assertThat(wait.path("schema").path("type").asString()).isEqualTo("string");
 		assertThat(names(list.path("responses"))).contains("200", "400", "401");
 		assertThat(list.path("responses").path("400").path("content").has("application/problem+json")).isTrue();
 	}
