@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EnrichmentPlannerTests {
 
-	private final EnrichmentPlanner planner = new EnrichmentPlanner();
+	private final EnrichmentPlanner planner = new EnrichmentPlanner(new ErasureProperties(false));
 
 	@Test
 	void fetchesTheClientForClientEvents() {
