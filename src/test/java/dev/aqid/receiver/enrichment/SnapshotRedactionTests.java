@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -157,6 +158,26 @@ class SnapshotRedactionTests {
 						redaction.apply(SnapshotKind.RECORD_STEPS, JSON.readTree("[{\"id\":1,\"check\":{\"id\":2}}]"))
 							.toString())
 					.isEqualTo("[{\"id\":1}]");
+			});
+	}
+
+	@Test
+	void bindsKindsFromEnvironmentVariables() {
+		new ApplicationContextRunner().withUserConfiguration(Redaction.class)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("systemEnvironment",
+						Map.of("RECEIVER_REDACTION_PRESET", "ids-and-statuses", "RECEIVER_REDACTION_DROP_RECORD_STEPS",
+								"/*/check", "RECEIVER_REDACTION_DROP_CLIENT", "/reference"))))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				SnapshotRedaction redaction = context.getBean(SnapshotRedaction.class);
+				assertThat(
+						redaction.apply(SnapshotKind.RECORD_STEPS, JSON.readTree("[{\"id\":1,\"check\":{\"id\":2}}]"))
+							.toString())
+					.isEqualTo("[{\"id\":1}]");
+				assertThat(redaction.apply(SnapshotKind.CLIENT, JSON.readTree("{\"id\":1,\"reference\":\"r\"}"))
+					.toString()).isEqualTo("{\"id\":1}");
 			});
 	}
 
