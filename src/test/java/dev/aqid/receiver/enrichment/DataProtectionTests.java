@@ -3,9 +3,11 @@ package dev.aqid.receiver.enrichment;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.emulator.StandaloneEmulator;
+import dev.aqid.receiver.ingest.EventsErased;
 import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.WebhookClient;
 import org.junit.jupiter.api.AfterAll;
@@ -16,9 +18,13 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -64,6 +70,9 @@ class DataProtectionTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	FailingErasureListener failingListener;
 
 	WebhookClient webhooks;
 
@@ -143,6 +152,29 @@ class DataProtectionTests {
 		assertThat(output.getAll()).contains("Erasure of client 7101", "requested by api-key-1",
 				"deleted 3 snapshot(s) and 2 event(s)");
 		assertThat(output.getAll()).doesNotContain(ApiClient.KEY, "erase.me@example.com");
+	}
+
+	@Test
+	void anErasureThatFailsHalfWayLeavesEverythingInPlace() {
+		putClient(7501, "all.or.nothing@example.com");
+		putRecord(7502, 7501, "all.or.nothing@example.com");
+		List<Long> events = List.of(deliver("client.updated", clientData(7501)),
+				deliver("record.updated", recordData(7502, 7501)));
+		events.forEach((event) -> awaitStatus(event, "enriched"));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(outboxRows(events)).isEqualTo(events.size()));
+		this.failingListener.failNext();
+
+		ApiClient.Response response = this.api.send("DELETE", "/api/clients/7501");
+
+		assertThat(response.status()).isEqualTo(500);
+		assertThat(this.api.get("/api/clients/7501").status()).isEqualTo(200);
+		assertThat(this.api.get("/api/records/7502").status()).isEqualTo(200);
+		events.forEach((event) -> assertThat(this.api.get("/api/events/" + event).status()).isEqualTo(200));
+		assertThat(outboxRows(events)).isEqualTo(events.size());
+		ApiClient.Response retried = this.api.send("DELETE", "/api/clients/7501");
+		assertThat(retried.body()).isEqualTo("{\"snapshots\":2,\"events\":2}");
+		assertThat(outboxRows(events)).isZero();
 	}
 
 	@Test
@@ -236,6 +268,29 @@ class DataProtectionTests {
 			.untilAsserted(() -> assertThat(
 					this.jdbc.queryForObject("select enrichment_status from events where id = ?", String.class, event))
 				.isEqualTo(status));
+	}
+
+	/**
+	 * A listener in the erasing transaction that fails once when told to, after
+	 * forwarding's listener may have run: the erasure must roll back as a whole.
+	 */
+	@TestConfiguration
+	static class FailingErasureListener {
+
+		private final AtomicBoolean failNext = new AtomicBoolean();
+
+		void failNext() {
+			this.failNext.set(true);
+		}
+
+		@EventListener
+		@Order(Ordered.LOWEST_PRECEDENCE)
+		void on(EventsErased erased) {
+			if (this.failNext.getAndSet(false)) {
+				throw new IllegalStateException("simulated failure inside the erasure");
+			}
+		}
+
 	}
 
 }
