@@ -62,6 +62,21 @@ class EnrichmentPlannerTests {
 	}
 
 	@Test
+	void aDueDeletionReminderErasesTheClientOnlyWhenThatIsSwitchedOn() {
+		assertThat(plan("client.deletion_reminder_due", null, null, 7L, null, null, null))
+			.as("off by default: a client event like any other")
+			.isEqualTo(fetch(new Target(SnapshotKind.CLIENT, "7", 7L)));
+		EnrichmentPlanner erasing = new EnrichmentPlanner(new ErasureProperties(true));
+		Instant now = Instant.now();
+		assertThat(erasing
+			.plan(new ClaimedEvent(1, "client.deletion_reminder_due", null, null, 7L, null, null, null, now, now, 0)))
+			.isEqualTo(new EnrichmentPlan.EraseClient(7));
+		assertThat(erasing.plan(
+				new ClaimedEvent(1, "client.deletion_reminder_updated", null, null, 7L, null, null, null, now, now, 0)))
+			.isEqualTo(fetch(new Target(SnapshotKind.CLIENT, "7", 7L)));
+	}
+
+	@Test
 	void fetchesTheCase() {
 		assertThat(plan("case.approved", null, null, 7L, null, 3L, null))
 			.isEqualTo(fetch(new Target(SnapshotKind.CASE, "3", 7L)));
