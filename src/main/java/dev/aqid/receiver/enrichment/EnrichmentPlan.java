@@ -24,6 +24,14 @@ sealed interface EnrichmentPlan {
 
 	}
 
+	/**
+	 * The client's deletion date has come and automated erasure is on: erase its
+	 * snapshots and events (but this one), then skip.
+	 */
+	record EraseClient(long clientId) implements EnrichmentPlan {
+
+	}
+
 	/** The form was deleted at Amiqus: drop its snapshot, then skip. */
 	record ForgetForm(String reference) implements EnrichmentPlan {
 

@@ -20,11 +20,21 @@ class EnrichmentPlanner {
 	private static final Set<String> RECORD_OUTCOMES = Set.of("record.finished", "record.reviewed", "record.unreviewed",
 			"watchlist.updated");
 
+	private final boolean eraseOnDeletionReminder;
+
+	EnrichmentPlanner(ErasureProperties erasure) {
+		this.eraseOnDeletionReminder = erasure.onDeletionReminder();
+	}
+
 	EnrichmentPlan plan(ClaimedEvent event) {
 		String alias = (event.alias() != null) ? event.alias() : "";
 		if (alias.equals("client.deleted")) {
 			return (event.clientId() != null) ? new EnrichmentPlan.ForgetClient(event.clientId())
 					: skip("client.deleted without a client id");
+		}
+		if (alias.equals("client.deletion_reminder_due") && this.eraseOnDeletionReminder) {
+			return (event.clientId() != null) ? new EnrichmentPlan.EraseClient(event.clientId())
+					: skip("client.deletion_reminder_due without a client id");
 		}
 		if (alias.equals("client.record") && event.recordId() != null && event.clientId() != null) {
 			// A record was added to the client: the client and the record it carries.

@@ -64,10 +64,16 @@ class EventEnricher {
 
 	private final EventTracing tracing;
 
+	private final SnapshotRedaction redaction;
+
+	private final ClientErasure erasure;
+
 	EventEnricher(EnrichmentQueue queue, Snapshots snapshots, EnrichmentPlanner planner, AmiqusFetcher fetcher,
 			EnrichmentPause pause, EnrichmentMetrics metrics, EnrichmentProperties properties, Clock clock,
-			EventTracing tracing) {
+			EventTracing tracing, SnapshotRedaction redaction, ClientErasure erasure) {
 		this.tracing = tracing;
+		this.redaction = redaction;
+		this.erasure = erasure;
 		this.queue = queue;
 		this.snapshots = snapshots;
 		this.planner = planner;
@@ -121,6 +127,11 @@ class EventEnricher {
 			log.info("Client {} was deleted at Amiqus: removed {} snapshot(s) holding its data", forget.clientId(),
 					removed);
 			reason = "client deleted at Amiqus: its snapshots were removed";
+		}
+		else if (plan instanceof EnrichmentPlan.EraseClient erase) {
+			ClientErasure.Erased erased = this.erasure.eraseOnDeletionReminder(erase.clientId(), event.id());
+			reason = "client erased on its deletion reminder: " + erased.snapshots() + " snapshot(s), "
+					+ erased.events() + " event(s) deleted";
 		}
 		else if (plan instanceof EnrichmentPlan.ForgetForm forget) {
 			this.snapshots.forgetForm(forget.reference());
@@ -176,7 +187,8 @@ class EventEnricher {
 		}
 		Instant started = this.clock.instant();
 		try {
-			String json = this.fetcher.fetch(target).toString();
+			// Redacted before it is stored: what is dropped never reaches the database.
+			String json = this.redaction.apply(target.kind(), this.fetcher.fetch(target)).toString();
 			this.snapshots.store(target, json, started);
 			this.metrics.fetch(target.kind(), "ok");
 			if (this.authFailing.compareAndSet(true, false)) {

@@ -2,6 +2,7 @@ package dev.aqid.receiver.enrichment;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -58,6 +59,15 @@ interface Snapshots extends JpaRepository<Snapshot, Snapshot.Key> {
 	@Modifying
 	@Query("delete from Snapshot s where s.clientId = :clientId or (s.key.kind = 'client' and s.key.entityId = :entityId)")
 	int deleteClient(@Param("clientId") long clientId, @Param("entityId") String entityId);
+
+	/**
+	 * The objects whose snapshots hold the client's data (other than the client's own).
+	 */
+	default List<Target.Key> ofClient(long clientId) {
+		return findByClientId(clientId).stream().map(Snapshot::target).toList();
+	}
+
+	List<Snapshot> findByClientId(long clientId);
 
 	@Transactional
 	@Modifying

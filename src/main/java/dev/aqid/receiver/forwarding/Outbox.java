@@ -51,6 +51,20 @@ class Outbox {
 				OffsetDateTime.ofInstant(event.receivedAt(), java.time.ZoneOffset.UTC), event.traceParent());
 	}
 
+	/**
+	 * Deletes every delivery of these events (they were erased). Joins the erasing
+	 * transaction.
+	 * @return how many rows
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	int forget(List<Long> eventIds) {
+		if (eventIds.isEmpty()) {
+			return 0;
+		}
+		return this.jdbc.update("delete from outbox where event_id = any(?)",
+				(ps) -> ps.setArray(1, ps.getConnection().createArrayOf("bigint", eventIds.toArray())));
+	}
+
 	/** Record, else client, else case: what one destination receives in event order. */
 	static @Nullable String orderKey(EventSettled event) {
 		if (event.recordId() != null) {

@@ -1,6 +1,7 @@
 package dev.aqid.receiver.forwarding;
 
 import dev.aqid.receiver.ingest.EventSettled;
+import dev.aqid.receiver.ingest.EventsErased;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -22,6 +23,15 @@ class OutboxWriter {
 	OutboxWriter(Destinations destinations, Outbox outbox) {
 		this.destinations = destinations;
 		this.outbox = outbox;
+	}
+
+	/**
+	 * Erased events take their deliveries with them, pending or done, in the erasing
+	 * transaction: a delivery would carry the erased data, and its history names it.
+	 */
+	@EventListener
+	void on(EventsErased erased) {
+		this.outbox.forget(erased.eventIds());
 	}
 
 	@EventListener

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -50,18 +51,27 @@ class RetentionJob implements SmartLifecycle {
 
 	private final Counter deleted;
 
+	private final ApplicationEventPublisher publisher;
+
 	private ScheduledExecutorService scheduler;
 
-	RetentionJob(JdbcTemplate jdbc, RetentionProperties properties, IngestProperties ingest, MeterRegistry registry) {
+	RetentionJob(JdbcTemplate jdbc, RetentionProperties properties, IngestProperties ingest, MeterRegistry registry,
+			ApplicationEventPublisher publisher) {
 		this.jdbc = jdbc;
+		this.publisher = publisher;
 		this.properties = properties;
 		this.guardAgeSeconds = Math.min(ingest.replayWindow().toSeconds(), properties.maxAge().toSeconds());
 		this.deleted = Counter.builder("receiver.retention.deleted")
-			.description("Events deleted for being older than the retention period")
+			.description("Rows deleted by retention, by kind (event; snapshot: see enrichment)")
+			.tag("kind", "event")
 			.register(registry);
 	}
 
-	/** Deletes every event past its age, batch by batch; returns how many. */
+	/**
+	 * Deletes every event past its age, batch by batch, then tells other modules
+	 * ({@link RetentionRoundCompleted}) so that they drop what no retained event refers
+	 * to; returns how many events.
+	 */
 	long deleteExpired() {
 		int guards;
 		do {
@@ -79,6 +89,7 @@ class RetentionJob implements SmartLifecycle {
 		if (total > 0) {
 			log.info("Deleted {} event(s) received more than {} ago", total, this.properties.maxAge());
 		}
+		this.publisher.publishEvent(new RetentionRoundCompleted(total));
 		return total;
 	}
 

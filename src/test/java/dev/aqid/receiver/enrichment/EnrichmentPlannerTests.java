@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EnrichmentPlannerTests {
 
-	private final EnrichmentPlanner planner = new EnrichmentPlanner();
+	private final EnrichmentPlanner planner = new EnrichmentPlanner(new ErasureProperties(false));
 
 	@Test
 	void fetchesTheClientForClientEvents() {
@@ -59,6 +59,21 @@ class EnrichmentPlannerTests {
 			.isEqualTo(fetch(new Target(SnapshotKind.FORM, "ref-1", 7L)));
 		assertThat(plan("form.deleted", null, null, null, "ref-1", null, null))
 			.isEqualTo(new EnrichmentPlan.ForgetForm("ref-1"));
+	}
+
+	@Test
+	void aDueDeletionReminderErasesTheClientOnlyWhenThatIsSwitchedOn() {
+		assertThat(plan("client.deletion_reminder_due", null, null, 7L, null, null, null))
+			.as("off by default: a client event like any other")
+			.isEqualTo(fetch(new Target(SnapshotKind.CLIENT, "7", 7L)));
+		EnrichmentPlanner erasing = new EnrichmentPlanner(new ErasureProperties(true));
+		Instant now = Instant.now();
+		assertThat(erasing
+			.plan(new ClaimedEvent(1, "client.deletion_reminder_due", null, null, 7L, null, null, null, now, now, 0)))
+			.isEqualTo(new EnrichmentPlan.EraseClient(7));
+		assertThat(erasing.plan(
+				new ClaimedEvent(1, "client.deletion_reminder_updated", null, null, 7L, null, null, null, now, now, 0)))
+			.isEqualTo(fetch(new Target(SnapshotKind.CLIENT, "7", 7L)));
 	}
 
 	@Test
