@@ -102,10 +102,15 @@ class DeliveryAttempts {
 	 * @return false if the circuit refused the call (the row is still held, unattempted)
 	 */
 	private boolean deliver(Destination destination, String owner, Outbox.Claimed row) throws InterruptedException {
-		if (row.orderKey() != null && this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
-				row.keyId("client"), row.keyId("case"))) {
-			// An earlier event about the same object is still being enriched: it goes
-			// first.
+		// In this order: an earlier event that settles after the claim has its row
+		// written in the settling transaction, so once the events table shows it settled
+		// the second check sees its row.
+		if (row.orderKey() != null && (this.queue.earlierUnsettled(row.eventId(), row.keyId("record"),
+				row.keyId("client"), row.keyId("case"))
+				|| this.outbox.earlierPending(destination.name(), row.orderKey(), row.eventId()))) {
+			// An earlier event about the same object is still being enriched or
+			// forwarded:
+			// it goes first.
 			this.outbox.postpone(row.id(), owner, this.properties.pollInterval().multipliedBy(2));
 			return true;
 		}

@@ -105,6 +105,19 @@ class Outbox {
 				this::claimed, owner, lease.toMillis() / 1000.0, destination, limit);
 	}
 
+	/**
+	 * Whether an earlier row of the destination and order key is pending now. The claim
+	 * checks this too, but an earlier event can settle (and write its row) between the
+	 * claim and the check on the events table that follows it; asking again after that
+	 * check closes the gap.
+	 */
+	boolean earlierPending(String destination, String orderKey, long eventId) {
+		return Boolean.TRUE.equals(this.jdbc.queryForObject("""
+				select exists (select 1 from outbox
+				                where destination = ? and order_key = ? and status = 'pending' and event_id < ?)""",
+				Boolean.class, destination, orderKey, eventId));
+	}
+
 	private Claimed claimed(ResultSet rs, int row) throws SQLException {
 		return new Claimed(rs.getLong("id"), rs.getLong("event_id"), rs.getString("alias"), rs.getString("order_key"),
 				rs.getInt("attempts"), rs.getObject("received_at", OffsetDateTime.class).toInstant(),
