@@ -96,7 +96,7 @@ public class AmiqusCredentials {
 		return (this.oauth != null) ? this.oauth.refusal() : null;
 	}
 
-	private static void check(AmiqusApiProperties api, AmiqusOAuthProperties oauth) {
+	static void check(AmiqusApiProperties api, AmiqusOAuthProperties oauth) {
 		if (api.hasToken() && oauth.anySet()) {
 			throw new IllegalStateException("Both AMIQUS_API_TOKEN and AMIQUS_OAUTH_* are set: configure either a "
 					+ "personal access token (AMIQUS_API_TOKEN) or an OAuth client (AMIQUS_OAUTH_CLIENT_ID, "
