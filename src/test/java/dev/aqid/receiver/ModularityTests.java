@@ -27,7 +27,7 @@ class ModularityTests {
 
 	/** Each table and the one module that owns it. */
 	static final Map<String, String> TABLE_OWNERS = Map.of("events", "ingest", "replay_guards", "ingest", "snapshots",
-			"enrichment", "subscription", "registrar", "outbox", "forwarding");
+			"enrichment", "subscription", "registrar", "outbox", "forwarding", "amiqus_oauth_tokens", "amiqus");
 
 	private static final Path MAIN_SOURCES = Path.of("src/main/java/dev/aqid/receiver");
 

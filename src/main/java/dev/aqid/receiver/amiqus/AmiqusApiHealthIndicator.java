@@ -3,7 +3,10 @@ package dev.aqid.receiver.amiqus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -15,7 +18,9 @@ import org.springframework.stereotype.Component;
  * {@code GET /status} with our token, checked at most once a minute. It reports
  * {@code UNREACHABLE} or {@code UNAUTHORIZED} as statuses of its own, which do not turn
  * the service's health down and are in neither probe group: receiving goes on without
- * Amiqus.
+ * Amiqus. Its details show which credentials are used, when the tokens expire where that
+ * is known ({@code tokenExpiry}), a {@code warning} when a personal access or refresh
+ * token expires within 30 days, and a refused OAuth refresh token: never a status change.
  */
 @Component("amiqusApi")
 class AmiqusApiHealthIndicator implements HealthIndicator {
@@ -34,16 +39,23 @@ class AmiqusApiHealthIndicator implements HealthIndicator {
 
 	private final AtomicReference<Checked> last = new AtomicReference<>();
 
-	AmiqusApiHealthIndicator(AmiqusClient client, AmiqusApiProperties properties, Clock clock) {
+	private final AmiqusCredentials credentials;
+
+	private final TokenExpiry expiry;
+
+	AmiqusApiHealthIndicator(AmiqusClient client, AmiqusApiProperties properties, AmiqusCredentials credentials,
+			TokenExpiry expiry, Clock clock) {
 		this.clock = clock;
 		this.client = client;
 		this.properties = properties;
+		this.credentials = credentials;
+		this.expiry = expiry;
 	}
 
 	@Override
 	public Health health() {
-		if (!this.properties.hasToken()) {
-			return Health.unknown().withDetail("reason", "no AMIQUS_API_TOKEN").build();
+		if (!this.credentials.configured()) {
+			return Health.unknown().withDetail("reason", "no AMIQUS_API_TOKEN or AMIQUS_OAUTH_CLIENT_ID").build();
 		}
 		Checked checked = this.last.get();
 		Instant now = this.clock.instant();
@@ -51,7 +63,33 @@ class AmiqusApiHealthIndicator implements HealthIndicator {
 			checked = new Checked(now, check());
 			this.last.set(checked);
 		}
-		return checked.health();
+		return withTokens(checked.health());
+	}
+
+	/**
+	 * The check's status with what is known of the tokens: each known expiry, a warning
+	 * for a personal access or refresh token near its end, and a refused refresh token.
+	 * None of it changes the status.
+	 */
+	private Health withTokens(Health checked) {
+		Health.Builder health = Health.status(checked.getStatus()).withDetails(checked.getDetails());
+		health.withDetail("credentials", this.credentials.usesOAuth() ? "oauth" : "personal_access_token");
+		Map<String, Instant> expiries = new TreeMap<>(this.expiry.all());
+		if (!expiries.isEmpty()) {
+			health.withDetail("tokenExpiry", expiries);
+		}
+		Map<String, Instant> near = this.expiry.nearExpiry();
+		if (!near.isEmpty()) {
+			health.withDetail("warning", near.entrySet()
+				.stream()
+				.map((entry) -> "the " + entry.getKey().replace('_', ' ') + " token expires at " + entry.getValue())
+				.collect(Collectors.joining("; ")));
+		}
+		String refusal = this.credentials.refusal();
+		if (refusal != null) {
+			health.withDetail("oauthRefresh", refusal);
+		}
+		return health.build();
 	}
 
 	private Health check() {

@@ -9,10 +9,12 @@ import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -23,11 +25,13 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /**
- * Calls the Amiqus ID API v2 with the configured token and timeouts. Every call either
- * returns what Amiqus answered or throws an {@link AmiqusApiException} saying why not;
- * every call is counted and timed, and the rate-limit headers it brings are kept
- * ({@link #rateLimit()}). The client does not retry: callers decide, using
- * {@link AmiqusApiException#isTransient()} and {@link AmiqusRateLimited#retryAfter()}.
+ * Calls the Amiqus ID API v2 with the configured credentials ({@link AmiqusCredentials}:
+ * a personal access token, or an OAuth client's access token, refreshed before it expires
+ * and after a {@code 401}) and timeouts. Every call either returns what Amiqus answered
+ * or throws an {@link AmiqusApiException} saying why not; every call is counted and
+ * timed, and the rate-limit headers it brings are kept ({@link #rateLimit()}). The client
+ * does not retry: callers decide, using {@link AmiqusApiException#isTransient()} and
+ * {@link AmiqusRateLimited#retryAfter()}.
  * <p>
  * Entity reads return Amiqus's JSON as is ({@link JsonNode}), for snapshots; webhook
  * subscriptions, which this service manages, are typed.
@@ -46,21 +50,32 @@ public class AmiqusClient {
 
 	private final Clock clock;
 
+	private final AmiqusCredentials credentials;
+
+	/**
+	 * A client that sends the properties' personal access token, if any.
+	 * @param restClientBuilder the builder to start from
+	 * @param properties the URL, token and timeouts
+	 * @param meterRegistry where calls are counted
+	 * @param clock the time, for {@code Retry-After}
+	 */
 	public AmiqusClient(RestClient.Builder restClientBuilder, AmiqusApiProperties properties,
 			MeterRegistry meterRegistry, Clock clock) {
+		this(restClientBuilder, properties, meterRegistry, clock, AmiqusCredentials.personal(properties));
+	}
+
+	@Autowired
+	AmiqusClient(RestClient.Builder restClientBuilder, AmiqusApiProperties properties, MeterRegistry meterRegistry,
+			Clock clock, AmiqusCredentials credentials) {
 		this.clock = clock;
+		this.credentials = credentials;
 		HttpClient httpClient = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
 		requestFactory.setReadTimeout(properties.readTimeout());
 		this.restClient = restClientBuilder.clone()
 			.baseUrl(withoutTrailingSlash(properties.url()))
 			.requestFactory(requestFactory)
-			.defaultHeaders((headers) -> {
-				headers.setAccept(List.of(MediaType.APPLICATION_JSON));
-				if (properties.hasToken()) {
-					headers.setBearerAuth(properties.token().trim());
-				}
-			})
+			.defaultHeaders((headers) -> headers.setAccept(List.of(MediaType.APPLICATION_JSON)))
 			.build();
 		this.metrics = new AmiqusApiMetrics(meterRegistry, () -> this.rateLimit.get().remaining());
 	}
@@ -254,11 +269,33 @@ public class AmiqusClient {
 		return root;
 	}
 
+	/**
+	 * One call; with an OAuth client, a {@code 401} refreshes the token (unless another
+	 * thread or replica already did) and the call is made once more.
+	 */
 	private Response exchange(String operation, HttpMethod method, Object body, String uri, Object... variables) {
+		String bearer = this.credentials.bearer();
+		Response response = send(operation, method, body, bearer, uri, variables);
+		if (response.status() == 401 && bearer != null && this.credentials.renewAfterUnauthorized(bearer)) {
+			bearer = this.credentials.bearer();
+			response = send(operation, method, body, bearer, uri, variables);
+		}
+		if (response.status() < 200 || response.status() > 299) {
+			throw AmiqusErrors.toException(operation, response.status(), response.headers(), response.body(),
+					this.clock.instant());
+		}
+		return response;
+	}
+
+	private Response send(String operation, HttpMethod method, Object body, @Nullable String bearer, String uri,
+			Object... variables) {
 		Timer.Sample sample = this.metrics.start();
 		Response response;
 		try {
 			RestClient.RequestBodySpec request = this.restClient.method(method).uri(uri, variables);
+			if (bearer != null) {
+				request.headers((headers) -> headers.setBearerAuth(bearer));
+			}
 			if (body != null) {
 				request.contentType(MediaType.APPLICATION_JSON).body(AmiqusJson.MAPPER.writeValueAsBytes(body));
 			}
@@ -274,10 +311,6 @@ public class AmiqusClient {
 		RateLimitStatus seen = AmiqusRateLimits.of(response.headers());
 		if (seen != null) {
 			this.rateLimit.set(seen);
-		}
-		if (response.status() < 200 || response.status() > 299) {
-			throw AmiqusErrors.toException(operation, response.status(), response.headers(), response.body(),
-					this.clock.instant());
 		}
 		return response;
 	}

@@ -20,6 +20,12 @@ final class AmiqusAnswers {
 	/** Where the emulated API v2 is served, in demo mode and standalone alike. */
 	static final String BASE_PATH = "/emulator/api/v2";
 
+	/**
+	 * Amiqus's token endpoint, beside the API as at Amiqus
+	 * ({@code https://id.amiqus.co/oauth/token} and {@code /api/v2}).
+	 */
+	static final String OAUTH_TOKEN_PATH = "/emulator/oauth/token";
+
 	private AmiqusAnswers() {
 	}
 

@@ -26,7 +26,9 @@ import dev.aqid.receiver.amiqus.Webhook;
  * {@code /steps}, a client's {@code /forms/{reference}}, {@code /organisations/{id}},
  * {@code /cases/{id}}), answering with Amiqus's status codes, error bodies and rate-limit
  * headers. Tests can demand a token, inject failures and latency, and read the requests
- * received.
+ * received. {@link #enableOAuth} adds Amiqus's OAuth token endpoint
+ * ({@code /emulator/oauth/token}, {@link #tokenUrl()}) with expiring access tokens and
+ * single-use refresh tokens.
  * <p>
  * {@link #send(String, String)} delivers an event like Amiqus ({@link WebhookSender}):
  * one signed POST to every enabled subscription whose events match, logged in that
@@ -172,6 +174,109 @@ public final class AmiqusEmulator implements AutoCloseable {
 	 */
 	public long unauthorizedRequests() {
 		return this.state.unauthorized();
+	}
+
+	// OAuth
+
+	/**
+	 * Where the emulated token endpoint is, to configure as
+	 * {@code amiqus.oauth.token-url}.
+	 * @return {@code http://127.0.0.1:<port>/emulator/oauth/token}, or null before the
+	 * server serving it has started
+	 */
+	public String tokenUrl() {
+		String base = this.baseUrl;
+		return (base != null)
+				? base.substring(0, base.length() - AmiqusAnswers.BASE_PATH.length()) + AmiqusAnswers.OAUTH_TOKEN_PATH
+				: null;
+	}
+
+	/**
+	 * Turns the OAuth server on for this client: {@code POST /emulator/oauth/token}
+	 * refreshes tokens, and from now on the API accepts its access tokens until they
+	 * expire (and the {@link #requireToken} token, if any). Refresh tokens work once.
+	 * @param clientId the client id
+	 * @param clientSecret the client secret
+	 * @param accessTokenLifetime how long an access token works ({@code expires_in})
+	 * @param refreshTokenLifetime how long a refresh token works, sent as
+	 * {@code refresh_token_expires_in}; null for no limit and no such field
+	 * @return a first refresh token, as authorising the client would give
+	 */
+	public String enableOAuth(String clientId, String clientSecret, Duration accessTokenLifetime,
+			Duration refreshTokenLifetime) {
+		if (clientId == null || clientSecret == null || accessTokenLifetime == null || accessTokenLifetime.isNegative()
+				|| accessTokenLifetime.isZero()) {
+			throw new IllegalArgumentException("A client id, secret and a positive access token lifetime are needed");
+		}
+		return this.state.oauth().enable(clientId, clientSecret, accessTokenLifetime, refreshTokenLifetime);
+	}
+
+	/**
+	 * A new refresh token of a new grant, as authorising the client again would give.
+	 * @return the refresh token
+	 */
+	public String grantRefreshToken() {
+		return this.state.oauth().grant();
+	}
+
+	/**
+	 * Revokes every access token issued so far, so the API answers 401 to them.
+	 */
+	public void revokeAccessTokens() {
+		this.state.oauth().revokeAccessTokens();
+	}
+
+	/**
+	 * Token requests received, whatever their answer.
+	 * @return the count since the start or the last {@link #reset()}
+	 */
+	public long tokenRequests() {
+		return this.state.oauth().requests();
+	}
+
+	/**
+	 * Successful refreshes (a new pair issued).
+	 * @return the count since the start or the last {@link #reset()}
+	 */
+	public long tokenRefreshes() {
+		return this.state.oauth().refreshes();
+	}
+
+	/**
+	 * Refresh tokens presented after they had been used (refused, family revoked).
+	 * @return the count since the start or the last {@link #reset()}
+	 */
+	public long refreshTokenReuses() {
+		return this.state.oauth().reuses();
+	}
+
+	/**
+	 * Holds token requests at the door (before they are processed) until
+	 * {@link #releaseTokenRequests()}: a token endpoint as slow as a test needs.
+	 */
+	public void holdTokenRequests() {
+		this.state.oauth().hold(true);
+	}
+
+	/** Lets held and later token requests through. */
+	public void releaseTokenRequests() {
+		this.state.oauth().hold(false);
+	}
+
+	/**
+	 * Token requests held at the door now.
+	 * @return how many
+	 */
+	public int tokenRequestsWaiting() {
+		return this.state.oauth().waiting();
+	}
+
+	/**
+	 * Lets the token requests held now go unprocessed (answered 503), as if they had
+	 * never reached the server: for a client killed while its request was in flight.
+	 */
+	public void dropWaitingTokenRequests() {
+		this.state.oauth().dropWaiting();
 	}
 
 	// Webhook subscriptions

@@ -37,7 +37,11 @@ class DemoModeEnvironment implements EnvironmentPostProcessor {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (StringUtils.hasText(environment.getProperty("amiqus.api.token"))) {
+		if (StringUtils.hasText(environment.getProperty("amiqus.api.token"))
+				|| StringUtils.hasText(environment.getProperty("amiqus.oauth.client-id"))
+				|| StringUtils.hasText(environment.getProperty("amiqus.oauth.client-secret"))
+				|| StringUtils.hasText(environment.getProperty("amiqus.oauth.refresh-token"))) {
+			// Credentials of the operator's own (an OAuth client counts as a token).
 			return;
 		}
 		String declined = declinedBecause(environment);

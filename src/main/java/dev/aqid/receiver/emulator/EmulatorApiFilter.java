@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Amiqus: it is logged for {@link AmiqusEmulator#requests()}, delayed by the configured
  * latency, counted against the rate limit ({@code X-RateLimit-*} headers), failed when a
  * test injected a fault, refused with {@code 413} over 1 MiB, and refused with {@code 401
- * {"error": "Unauthenticated."}} (and counted) when a token is demanded and missing.
+ * {"error": "Unauthenticated."}} (and counted) when a token is demanded and missing, or
+ * an OAuth access token is expired or revoked.
  */
 class EmulatorApiFilter extends OncePerRequestFilter {
 
@@ -67,15 +68,21 @@ class EmulatorApiFilter extends OncePerRequestFilter {
 		chain.doFilter(request, response);
 	}
 
+	/**
+	 * The demanded personal token, or (once OAuth is on) an access token the OAuth server
+	 * issued that is neither expired nor revoked; anything when neither is set.
+	 */
 	private boolean authorized(String authorization) {
 		String token = this.state.token();
-		if (token == null) {
+		boolean oauth = this.state.oauth().enabled();
+		if (token == null && !oauth) {
 			return true;
 		}
 		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return false;
 		}
-		return authorization.substring(7).trim().equals(token);
+		String presented = authorization.substring(7).trim();
+		return presented.equals(token) || (oauth && this.state.oauth().accessTokenValid(presented));
 	}
 
 	private static void write(HttpServletResponse response, int status, JsonNode body) throws IOException {

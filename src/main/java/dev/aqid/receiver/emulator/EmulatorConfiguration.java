@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(EmulatorConfiguration.ENABLED)
-@Import({ EmulatorEntitiesController.class, EmulatorWebhooksController.class, EmulatorErrors.class })
+@Import({ EmulatorEntitiesController.class, EmulatorWebhooksController.class, EmulatorOAuthController.class,
+		EmulatorErrors.class })
 class EmulatorConfiguration {
 
 	static final String ENABLED = "amiqus.emulator.enabled";

@@ -68,8 +68,16 @@ final class EmulatorState {
 
 	private int rateUsed;
 
+	private final EmulatedOAuth oauth;
+
 	EmulatorState(Clock clock) {
 		this.clock = clock;
+		this.oauth = new EmulatedOAuth(clock);
+	}
+
+	/** The OAuth server: guarded by its own lock. */
+	EmulatedOAuth oauth() {
+		return this.oauth;
 	}
 
 	Instant now() {
@@ -231,6 +239,7 @@ final class EmulatorState {
 		this.token = null;
 		this.faultsLeft = 0;
 		this.latency = Duration.ZERO;
+		this.oauth.reset();
 	}
 
 	/**

@@ -3,7 +3,7 @@ package dev.aqid.receiver.enrichment;
 import java.time.Duration;
 
 import dev.aqid.receiver.ingest.EnrichmentQueue;
-import dev.aqid.receiver.amiqus.AmiqusApiProperties;
+import dev.aqid.receiver.amiqus.AmiqusCredentials;
 import dev.aqid.receiver.system.WorkerThreads;
 import dev.aqid.receiver.system.WorkerThreads.Round;
 import org.slf4j.Logger;
@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 /**
  * The worker threads of this instance. Each loops: enrich a batch, or sleep a poll
@@ -43,13 +42,13 @@ class EnrichmentWorkers implements SmartLifecycle {
 	private final WorkerThreads threads;
 
 	EnrichmentWorkers(EventEnricher enricher, EnrichmentQueue queue, EnrichmentPause pause, EnrichmentMetrics metrics,
-			EnrichmentProperties properties, AmiqusApiProperties api) {
+			EnrichmentProperties properties, AmiqusCredentials credentials) {
 		this.enricher = enricher;
 		this.queue = queue;
 		this.pause = pause;
 		this.metrics = metrics;
 		this.properties = properties;
-		this.tokenConfigured = StringUtils.hasText(api.token());
+		this.tokenConfigured = credentials.configured();
 		this.threads = new WorkerThreads("enrichment", properties.backoffMin());
 	}
 
@@ -60,7 +59,7 @@ class EnrichmentWorkers implements SmartLifecycle {
 			return;
 		}
 		if (!this.tokenConfigured) {
-			log.info("Enrichment is off: no AMIQUS_API_TOKEN is set, so events stay pending");
+			log.info("Enrichment is off: neither AMIQUS_API_TOKEN nor an OAuth client is set, so events stay pending");
 			return;
 		}
 		for (int i = 0; i < this.properties.workers(); i++) {

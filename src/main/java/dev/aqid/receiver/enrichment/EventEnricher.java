@@ -229,8 +229,9 @@ class EventEnricher {
 		String reason = "Amiqus refused our token (" + ex.status() + ")";
 		Instant until = this.pause.pauseFor(this.properties.authFailurePause(), reason);
 		if (this.authFailing.compareAndSet(false, true)) {
-			log.error("{}: enrichment pauses until {} and retries then. Check AMIQUS_API_TOKEN and its scopes.", reason,
-					until);
+			log.error(
+					"{}: enrichment pauses until {} and retries then. Check AMIQUS_API_TOKEN (or the OAuth client) and its scopes.",
+					reason, until);
 		}
 		return FetchOutcome.deferred(until, reason);
 	}

@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.aqid.receiver.amiqus.AmiqusApiException;
-import dev.aqid.receiver.amiqus.AmiqusApiProperties;
+import dev.aqid.receiver.amiqus.AmiqusCredentials;
 import dev.aqid.receiver.amiqus.Webhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +60,11 @@ class Registrar implements SmartLifecycle {
 
 	private volatile boolean leading;
 
-	Registrar(RegistrarProperties properties, AmiqusApiProperties api, RegistrarLeadership leadership,
+	Registrar(RegistrarProperties properties, AmiqusCredentials credentials, RegistrarLeadership leadership,
 			SubscriptionReconciler reconciler, DeliveryBackfill backfill, LearnedWebhookSecrets secrets,
 			SubscriptionStore store, RegistrarMetrics metrics, ApplicationEventPublisher events, Clock clock) {
 		this.properties = properties;
-		this.tokenConfigured = api.hasToken();
+		this.tokenConfigured = credentials.configured();
 		this.leadership = leadership;
 		this.reconciler = reconciler;
 		this.backfill = backfill;
@@ -82,7 +82,8 @@ class Registrar implements SmartLifecycle {
 			return;
 		}
 		if (!this.tokenConfigured) {
-			log.warn("The registrar is off: AMIQUS_REGISTRAR_URL is set but AMIQUS_API_TOKEN is not");
+			log.warn(
+					"The registrar is off: AMIQUS_REGISTRAR_URL is set but neither AMIQUS_API_TOKEN nor an OAuth client is");
 			return;
 		}
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> new Thread(task, "registrar"));

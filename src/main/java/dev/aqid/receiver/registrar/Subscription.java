@@ -9,6 +9,7 @@ import java.util.Objects;
 
 import dev.aqid.receiver.amiqus.Webhook;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -17,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Our webhook subscription at Amiqus as the registrar last saw it (one row): the webhook
  * and its secret, and how reconciling and backfilling went. The registrar's leader is its
- * only writer. {@link #toString()} leaves the secrets out.
+ * only writer. The secrets are stored sealed with {@code RECEIVER_ENCRYPTION_KEY} when
+ * one is set ({@link SealedSecret}). {@link #toString()} leaves the secrets out.
  */
 @Entity
 @Table(name = "subscription")
@@ -39,8 +41,10 @@ class Subscription {
 
 	private @Nullable Boolean enabled;
 
+	@Convert(converter = SealedSecret.class)
 	private @Nullable String secret;
 
+	@Convert(converter = SealedSecret.class)
 	@Column(name = "previous_secret")
 	private @Nullable String previousSecret;
 
