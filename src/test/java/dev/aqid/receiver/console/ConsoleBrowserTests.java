@@ -119,7 +119,8 @@ class ConsoleBrowserTests {
 			.until((driver) -> "failed".equals(statusesByAlias().get("record.updated")));
 		Browser.screenshot(browser, "events");
 
-		row("record.updated").findElement(By.tagName("a")).click();
+		// Its link, followed (the live list may swap the rows under a click).
+		browser.get(row("record.updated").findElement(By.tagName("a")).getAttribute("href"));
 		assertThat(browser.findElement(By.tagName("h1")).getText()).contains("record.updated");
 		assertThat(text("enrichment-status")).isEqualTo("failed");
 		assertThat(text("last-error")).contains("500");
@@ -136,6 +137,7 @@ class ConsoleBrowserTests {
 
 		browser.get(eventUrl);
 		browser.findElement(By.id("replay")).click();
+		wait("the replay's notice").until((driver) -> !driver.findElements(By.cssSelector(".notice")).isEmpty());
 		assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("queued for enrichment again");
 		wait("the replayed event enriched").until((driver) -> {
 			driver.navigate().refresh();
@@ -155,7 +157,7 @@ class ConsoleBrowserTests {
 		Browser.screenshot(browser, "destinations");
 
 		browser.findElement(By.id("sign-out")).click();
-		assertThat(browser.getCurrentUrl()).isEqualTo(base + "/console/sign-in?signed-out");
+		wait("signed out").until((driver) -> driver.getCurrentUrl().equals(base + "/console/sign-in?signed-out"));
 		assertThat(browser.findElement(By.tagName("main")).getText()).contains("You are signed out");
 		browser.get(base + "/console/problems");
 		assertThat(browser.getCurrentUrl()).as("the console is closed again").isEqualTo(base + "/console/sign-in");
@@ -275,7 +277,10 @@ class ConsoleBrowserTests {
 		WebElement field = browser.findElement(By.id("key"));
 		field.clear();
 		field.sendKeys(key);
+		String before = browser.getCurrentUrl();
 		browser.findElement(By.id("sign-in")).click();
+		wait("the sign-in answered").until((driver) -> !driver.getCurrentUrl().equals(before)
+				|| !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
 	}
 
 	private static Map<String, String> statusesByAlias() {
