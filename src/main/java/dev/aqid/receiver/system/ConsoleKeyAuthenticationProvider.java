@@ -1,5 +1,7 @@
 package dev.aqid.receiver.system;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,21 @@ class ConsoleKeyAuthenticationProvider implements AuthenticationProvider {
 
 	private final ApiKeys keys;
 
-	ConsoleKeyAuthenticationProvider(ApiKeys keys) {
+	private final Counter accepted;
+
+	private final Counter refused;
+
+	ConsoleKeyAuthenticationProvider(ApiKeys keys, MeterRegistry meters) {
 		this.keys = keys;
+		this.accepted = signIns(meters, "accepted");
+		this.refused = signIns(meters, "refused");
+	}
+
+	private static Counter signIns(MeterRegistry meters, String outcome) {
+		return Counter.builder("receiver.console.sign.ins")
+			.description("Sign-ins to the operator console, by outcome")
+			.tag("outcome", outcome)
+			.register(meters);
 	}
 
 	@Override
@@ -33,15 +48,18 @@ class ConsoleKeyAuthenticationProvider implements AuthenticationProvider {
 		Object credentials = authentication.getCredentials();
 		String presented = (credentials != null) ? credentials.toString() : "";
 		if (this.keys.isEmpty()) {
+			this.refused.increment();
 			log.warn("Console sign-in refused: no API keys are configured (RECEIVER_API_KEYS)");
 			throw new BadCredentialsException("No API keys are configured: the console is closed");
 		}
 		int match = presented.isEmpty() ? -1 : this.keys.match(presented);
 		if (match < 0) {
+			this.refused.increment();
 			log.warn("Console sign-in refused: the key is not one of RECEIVER_API_KEYS");
 			throw new BadCredentialsException("That key is not one of the configured API keys");
 		}
 		String operator = "api-key-" + (match + 1);
+		this.accepted.increment();
 		log.info("Console sign-in as {}", operator);
 		UsernamePasswordAuthenticationToken accepted = UsernamePasswordAuthenticationToken.authenticated(operator, null,
 				AuthorityUtils.createAuthorityList("ROLE_" + ROLE));

@@ -1,5 +1,6 @@
 package dev.aqid.receiver.system;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.Cookie;
 import org.slf4j.Logger;
@@ -87,7 +88,7 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain consoleSecurity(HttpSecurity http, ApiKeys keys) {
+	SecurityFilterChain consoleSecurity(HttpSecurity http, ApiKeys keys, MeterRegistry meters) {
 		Cookie session = new Cookie("JSESSIONID", null);
 		session.setPath(CONSOLE);
 		session.setMaxAge(0);
@@ -105,7 +106,7 @@ class SecurityConfiguration {
 				.permitAll()
 				.anyRequest()
 				.hasRole(ConsoleKeyAuthenticationProvider.ROLE))
-			.authenticationManager(new ProviderManager(new ConsoleKeyAuthenticationProvider(keys)))
+			.authenticationManager(new ProviderManager(new ConsoleKeyAuthenticationProvider(keys, meters)))
 			.formLogin((form) -> form.loginPage(SIGN_IN)
 				.loginProcessingUrl(SIGN_IN)
 				.passwordParameter("key")

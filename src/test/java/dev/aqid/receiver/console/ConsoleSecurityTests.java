@@ -78,6 +78,12 @@ class ConsoleSecurityTests {
 			assertThat(response.headers().firstValue("Location"))
 				.hasValueSatisfying((to) -> assertThat(to).endsWith("/console/sign-in?error"));
 		}
+		HttpResponse<String> metrics = send(request("/actuator/prometheus", null).setHeader("Accept", "text/plain")
+			.header("Authorization", "Bearer " + ApiClient.KEY)
+			.GET()
+			.build());
+		assertThat(metrics.body())
+			.containsPattern("receiver_console_sign_ins_total\\{[^}]*outcome=\"refused\"[^}]*} [1-9]");
 	}
 
 	@Test
