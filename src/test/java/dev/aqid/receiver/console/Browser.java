@@ -32,9 +32,13 @@ final class Browser {
 	private Browser() {
 	}
 
-	/** Skips the calling test (or class) unless Chromium and its driver are installed. */
+	static boolean installed() {
+		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+	}
+
+	/** Skips the calling test unless Chromium and its driver are installed. */
 	static void assumeInstalled() {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), MISSING);
+		assumeTrue(installed(), MISSING);
 	}
 
 	static ChromeDriver start() {

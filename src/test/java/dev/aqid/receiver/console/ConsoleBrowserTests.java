@@ -56,7 +56,11 @@ class ConsoleBrowserTests {
 
 	@BeforeAll
 	static void start() {
-		Browser.assumeInstalled();
+		if (!Browser.installed()) {
+			// Each test is then reported as skipped, with the message.
+			System.err.println(Browser.MISSING);
+			return;
+		}
 		demo = RunningReceiver.onDataDir(dataDir, "amiqus.demo.enabled=true", "amiqus.webhook.secrets=",
 				"amiqus.enrichment.max-attempts=1", "receiver.destinations[0].name=crm",
 				"receiver.destinations[0].url=http://127.0.0.1:" + FreePort.find() + "/hooks",
@@ -78,6 +82,7 @@ class ConsoleBrowserTests {
 
 	@BeforeEach
 	void signedOut() {
+		Browser.assumeInstalled();
 		browser.get(base + "/console/sign-in");
 		browser.manage().deleteAllCookies();
 		browser.get(base + "/console/sign-in");
