@@ -39,13 +39,13 @@ class DemoMode {
 		String keys = environment.getProperty("receiver.api.keys", "");
 		this.apiKey = keys.contains(",") ? keys.substring(0, keys.indexOf(',')).trim() : keys.trim();
 		log.warn("""
-
+				Operator console: http://localhost:{}/console (sign in with the key: {})
 				==================================================================================
 				  DEMO MODE: no AMIQUS_API_TOKEN is set.
 				  The Amiqus API is a built-in emulator at {}; nothing leaves this machine.
 				  Set AMIQUS_API_TOKEN (and AMIQUS_REGISTRAR_URL) to talk to the real Amiqus.
-				==================================================================================""",
-				environment.getProperty("amiqus.api.url"));
+				==================================================================================""", this.serverPort,
+				this.apiKey, environment.getProperty("amiqus.api.url"));
 	}
 
 	AmiqusEmulator emulator() {
@@ -74,12 +74,12 @@ class DemoMode {
 				==================================================================================
 				  DEMO MODE: the emulator sent {} signed deliveries (client.created, record.created,
 				  record.finished); this service accepted {}. Enrichment follows within seconds.
-				  Look at the results:
+				  Look at the results in the operator console: {}/console (key: {}), or
 				    curl -H 'Authorization: Bearer {}' {}/api/events
 				    curl -H 'Authorization: Bearer {}' {}/api/subscription
 				    curl {}/actuator/health
 				==================================================================================""", results.size(),
-				accepted, this.apiKey, base, this.apiKey, base, base);
+				accepted, base, this.apiKey, this.apiKey, base, this.apiKey, base, base);
 	}
 
 }

@@ -76,6 +76,16 @@ public class ForwardingDestinations {
 		return this.outbox.requeueAll(destination, status);
 	}
 
+	/** The destination's failed deliveries, newest event first, at most {@code limit}. */
+	public List<Delivery> failedDeliveries(String destination, int limit) {
+		return this.outbox.failed(destination, limit);
+	}
+
+	/** How one event's deliveries stand, one per destination it was queued for. */
+	public List<Delivery> deliveriesOf(long eventId) {
+		return this.outbox.ofEvent(eventId);
+	}
+
 	private DestinationStatus status(Destination destination) {
 		Outbox.Counts counts = this.outbox.counts(destination.name());
 		return new DestinationStatus(destination.name(), destination.displayUrl(), destination.events(),
@@ -106,6 +116,23 @@ public class ForwardingDestinations {
 			@Schema(nullable = true) @JsonProperty("oldest_pending") @Nullable Instant oldestPending,
 			@Schema(allowableValues = {
 					"closed", "open", "half_open" }) String circuit){
+
+	}
+
+	/**
+	 * One event's delivery to one destination.
+	 *
+	 * @param eventId the event
+	 * @param destination the destination's name
+	 * @param alias the event's alias
+	 * @param status pending, delivered or failed
+	 * @param attempts attempts in the current series
+	 * @param lastError why the latest attempt failed
+	 * @param lastAttemptAt when the latest attempt was made
+	 * @param deliveredAt when it was answered 2xx
+	 */
+	public record Delivery(long eventId, String destination, @Nullable String alias, DeliveryStatus status,
+			int attempts, @Nullable String lastError, @Nullable Instant lastAttemptAt, @Nullable Instant deliveredAt) {
 
 	}
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.aqid.receiver.forwarding.ForwardingDestinations.Delivery;
 import dev.aqid.receiver.ingest.EventSettled;
 import org.jspecify.annotations.Nullable;
 
@@ -258,6 +259,34 @@ class Outbox {
 					pending.put(rs.getString(1), rs.getLong(2));
 				}, (Object) configured.toArray(String[]::new));
 		return pending;
+	}
+
+	/**
+	 * The destination's failed deliveries, newest event first (the failed rows' index).
+	 */
+	@Transactional(readOnly = true)
+	List<Delivery> failed(String destination, int limit) {
+		return this.jdbc.query("""
+				select event_id, destination, alias, status, attempts, last_error, last_attempt_at, delivered_at
+				  from outbox where destination = ? and status = 'failed'
+				 order by event_id desc limit ?""", this::delivery, destination, limit);
+	}
+
+	/** Every delivery of one event, one per destination it was queued for. */
+	@Transactional(readOnly = true)
+	List<Delivery> ofEvent(long eventId) {
+		return this.jdbc.query("""
+				select event_id, destination, alias, status, attempts, last_error, last_attempt_at, delivered_at
+				  from outbox where event_id = ? order by destination""", this::delivery, eventId);
+	}
+
+	private Delivery delivery(ResultSet rs, int row) throws SQLException {
+		OffsetDateTime lastAttempt = rs.getObject("last_attempt_at", OffsetDateTime.class);
+		OffsetDateTime delivered = rs.getObject("delivered_at", OffsetDateTime.class);
+		return new Delivery(rs.getLong("event_id"), rs.getString("destination"), rs.getString("alias"),
+				DeliveryStatus.valueOf(rs.getString("status")), rs.getInt("attempts"), rs.getString("last_error"),
+				(lastAttempt != null) ? lastAttempt.toInstant() : null,
+				(delivered != null) ? delivered.toInstant() : null);
 	}
 
 	@Transactional(readOnly = true)

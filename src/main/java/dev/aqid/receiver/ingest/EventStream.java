@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -57,6 +58,45 @@ public class EventStream {
 				: "select " + COLUMNS + "\n from events\n" + where + "\n order by insert_xid, id\n limit ?";
 		args.add(limit);
 		return this.jdbc.query(sql, this::positioned, args.toArray());
+	}
+
+	/**
+	 * Up to {@code limit} events before {@code before} (null: from the newest), newest
+	 * first: the console's view of the stream. The same visibility rule as {@link #page},
+	 * so that a reader who then follows {@link #page} from the newest event shown misses
+	 * nothing; each filter's index is read backwards and the scan stops after
+	 * {@code limit} rows.
+	 */
+	public List<Positioned> latest(EventFilter filter, Position before, int limit) {
+		StringBuilder where = new StringBuilder("where insert_xid < pg_snapshot_xmin(pg_current_snapshot())");
+		List<Object> args = new ArrayList<>();
+		if (before != null) {
+			where.append("\n   and (insert_xid, id) < (cast(? as xid8), ?)");
+			args.add(before.insertXidText());
+			args.add(before.id());
+		}
+		appendFilter(filter, where, args);
+		args.add(limit);
+		return this.jdbc.query(
+				"select " + COLUMNS + "\n from events\n" + where + "\n order by insert_xid desc, id desc\n limit ?",
+				this::positioned, args.toArray());
+	}
+
+	/**
+	 * Pending events that look stuck: due for longer than until {@code dueBefore} (no
+	 * worker has taken them: enrichment is off, paused or behind), or already retried
+	 * after a failed attempt; longest overdue first. Served by the index of due pending
+	 * events, and stops after {@code limit} rows.
+	 */
+	public List<EventView> stuck(Instant dueBefore, int limit) {
+		return this.jdbc.query("select " + COLUMNS + """
+				 from events
+				where enrichment_status = 'pending' and (next_attempt_at < ? or enrichment_attempts > 0)
+				order by next_attempt_at, id
+				limit ?""", this::positioned, OffsetDateTime.ofInstant(dueBefore, ZoneOffset.UTC), limit)
+			.stream()
+			.map(Positioned::event)
+			.toList();
 	}
 
 	/**
