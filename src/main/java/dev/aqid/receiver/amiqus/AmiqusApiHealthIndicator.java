@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * the service's health down and are in neither probe group: receiving goes on without
  * Amiqus. Its details show which credentials are used, when the tokens expire where that
  * is known ({@code tokenExpiry}), a {@code warning} when a personal access or refresh
- * token expires within 30 days, and a refused OAuth refresh token: never a status change.
+ * token expires within 30 days (then the status is {@code TOKEN_EXPIRING} unless the
+ * check failed), and a refused OAuth refresh token.
  */
 @Component("amiqusApi")
 class AmiqusApiHealthIndicator implements HealthIndicator {
@@ -28,6 +29,13 @@ class AmiqusApiHealthIndicator implements HealthIndicator {
 	static final Status UNREACHABLE = new Status("UNREACHABLE");
 
 	static final Status UNAUTHORIZED = new Status("UNAUTHORIZED");
+
+	/**
+	 * The API answers, but a personal access or refresh token expires within the warning
+	 * period: visible in {@code /actuator/health} without details, and like the other
+	 * statuses of this component it never turns the service's health down.
+	 */
+	static final Status TOKEN_EXPIRING = new Status("TOKEN_EXPIRING");
 
 	private static final Duration CHECK_EVERY = Duration.ofMinutes(1);
 
@@ -68,17 +76,20 @@ class AmiqusApiHealthIndicator implements HealthIndicator {
 
 	/**
 	 * The check's status with what is known of the tokens: each known expiry, a warning
-	 * for a personal access or refresh token near its end, and a refused refresh token.
-	 * None of it changes the status.
+	 * for a personal access or refresh token near its end, and a refused refresh token. A
+	 * token near its end turns {@code UP} into {@code TOKEN_EXPIRING}; a failing check
+	 * keeps its own status.
 	 */
 	private Health withTokens(Health checked) {
-		Health.Builder health = Health.status(checked.getStatus()).withDetails(checked.getDetails());
+		Map<String, Instant> near = this.expiry.nearExpiry();
+		Status status = (checked.getStatus().equals(Status.UP) && !near.isEmpty()) ? TOKEN_EXPIRING
+				: checked.getStatus();
+		Health.Builder health = Health.status(status).withDetails(checked.getDetails());
 		health.withDetail("credentials", this.credentials.usesOAuth() ? "oauth" : "personal_access_token");
 		Map<String, Instant> expiries = new TreeMap<>(this.expiry.all());
 		if (!expiries.isEmpty()) {
 			health.withDetail("tokenExpiry", expiries);
 		}
-		Map<String, Instant> near = this.expiry.nearExpiry();
 		if (!near.isEmpty()) {
 			health.withDetail("warning", near.entrySet()
 				.stream()

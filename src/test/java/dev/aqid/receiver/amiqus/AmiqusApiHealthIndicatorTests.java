@@ -42,7 +42,7 @@ class AmiqusApiHealthIndicatorTests {
 			AmiqusCredentials.personal(this.properties), this.expiry, this.clock);
 
 	@Test
-	void warnsOfAPersonalAccessTokenNearItsExpiryWithoutChangingTheStatus() {
+	void warnsOfAPersonalAccessTokenNearItsExpiry() {
 		Instant exp = this.clock.instant().plus(Duration.ofDays(12)).truncatedTo(ChronoUnit.SECONDS);
 		String jwt = "eyJhbGciOiJSUzI1NiJ9." + Base64.getUrlEncoder()
 			.withoutPadding()
@@ -52,7 +52,7 @@ class AmiqusApiHealthIndicatorTests {
 
 		Health health = this.health.health();
 
-		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getStatus()).isEqualTo(AmiqusApiHealthIndicator.TOKEN_EXPIRING);
 		assertThat(health.getDetails()).containsEntry("warning", "the personal access token expires at " + exp);
 		assertThat(this.registry.get("receiver.amiqus.token.expiry").tag("token", "personal_access").gauge().value())
 			.isEqualTo(Duration.ofDays(12).toSeconds(), org.assertj.core.api.Assertions.within(1.0));

@@ -1,5 +1,9 @@
 package dev.aqid.receiver.amiqus;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -72,6 +76,9 @@ class OAuthRefreshTests {
 
 	@Autowired
 	AmiqusClient client;
+
+	@LocalServerPort
+	int port;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -186,9 +193,17 @@ class OAuthRefreshTests {
 		assertThat(this.registry.get("receiver.amiqus.token.expiry").tag("token", "access").gauge().value())
 			.isLessThanOrEqualTo(ACCESS_LIFETIME.toSeconds());
 		Health health = this.health.health();
-		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getStatus()).isEqualTo(AmiqusApiHealthIndicator.TOKEN_EXPIRING);
 		assertThat(health.getDetails().get("warning").toString()).contains("the refresh token expires at");
 		assertThat(health.getDetails().toString()).doesNotContain(FIRST_REFRESH_TOKEN).doesNotContain(CLIENT_SECRET);
+		// Seen from outside, without details: the component says so, the service stays
+		// UP.
+		HttpResponse<String> answer = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.body()).endsWith("\"status\":\"UP\"}")
+			.contains("\"amiqusApi\":{\"status\":\"TOKEN_EXPIRING\"}");
 	}
 
 }

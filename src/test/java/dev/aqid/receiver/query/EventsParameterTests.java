@@ -1,5 +1,6 @@
 package dev.aqid.receiver.query;
 
+import java.time.Clock;
 import java.util.List;
 
 import dev.aqid.receiver.enrichment.EnrichmentReplay;
@@ -12,7 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -38,7 +42,22 @@ import static org.mockito.Mockito.verifyNoInteractions;
 @WebMvcTest(EventsController.class)
 @AutoConfigureMockMvc(addFilters = false)
 @EnableConfigurationProperties(LongPollProperties.class)
+@Import(EventsParameterTests.Time.class)
 class EventsParameterTests {
+
+	/**
+	 * The slice takes in every {@code @ControllerAdvice}, the console's too, which asks
+	 * for the application's clock.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Time {
+
+		@Bean
+		Clock clock() {
+			return Clock.systemUTC();
+		}
+
+	}
 
 	@Autowired
 	MockMvcTester mvc;
