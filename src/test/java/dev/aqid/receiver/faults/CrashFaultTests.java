@@ -1,21 +1,20 @@
 package dev.aqid.receiver.faults;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import dev.aqid.receiver.ReceiverApplication;
 import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.support.FaultReport;
 import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RetryingSender;
-import dev.aqid.receiver.support.WebhookClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,25 +48,16 @@ class CrashFaultTests {
 	@TempDir
 	Path dataDir;
 
-	private final List<Process> instances = new ArrayList<>();
+	private ReceiverProcesses receivers;
 
-	private final List<Path> logs = new ArrayList<>();
+	@BeforeEach
+	void prepare() {
+		this.receivers = new ReceiverProcesses(this.dataDir);
+	}
 
 	@AfterEach
 	void stopEverything() throws Exception {
-		for (Process instance : this.instances) {
-			instance.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-		}
-		Path pidFile = this.dataDir.resolve("pg/postmaster.pid");
-		if (Files.exists(pidFile)) {
-			List<String> lines = Files.readAllLines(pidFile);
-			if (!lines.isEmpty()) {
-				ProcessHandle.of(Long.parseLong(lines.get(0).trim())).ifPresent((postmaster) -> {
-					postmaster.destroy();
-					postmaster.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-				});
-			}
-		}
+		this.receivers.close();
 	}
 
 	@Test
@@ -129,40 +119,23 @@ class CrashFaultTests {
 			instance.destroy();
 			assertThat(instance.waitFor(60, TimeUnit.SECONDS)).as("the last instance stops on SIGTERM").isTrue();
 		}
-		for (Path log : this.logs) {
+		for (Path log : this.receivers.logs()) {
 			FaultDeliveries.read(log)
 				.lines()
 				.filter((line) -> line.contains("Started ReceiverApplication") || line.contains("left running"))
 				.forEach(System.out::println);
 			assertThat(FaultDeliveries.leaks(FaultDeliveries.read(log), API_TOKEN)).as("leaked into " + log).isEmpty();
 		}
-		assertThat(FaultDeliveries.read(this.logs.get(1))).as("the restart found the killed instance's PostgreSQL")
+		assertThat(FaultDeliveries.read(this.receivers.logs().get(1)))
+			.as("the restart found the killed instance's PostgreSQL")
 			.contains("left running on");
 	}
 
 	private Process start(int port, int databasePort, AmiqusEmulator amiqus) throws IOException {
-		Path log = this.dataDir.resolve("instance-" + (this.instances.size() + 1) + ".log");
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx512m");
-		// The machine running the tests may be small and busy: spend less CPU on JIT.
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(ReceiverApplication.class.getName());
-		command.add("--server.port=" + port);
-		command.add("--receiver.data-dir=" + this.dataDir);
-		command.add("--receiver.embedded-db-port=" + databasePort);
-		command.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
-		command.add("--amiqus.api.url=" + amiqus.baseUrl());
-		command.add("--amiqus.api.token=" + API_TOKEN);
-		// A crashed instance's claims come back after the lease: a
-		// short lease keeps the test short.
-		command.add("--amiqus.enrichment.lease=15s");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.instances.add(process);
-		this.logs.add(log);
-		return process;
+		// A crashed instance's claims come back after the lease: a short lease keeps the
+		// test short.
+		return this.receivers.start(port, databasePort, List.of("--amiqus.api.url=" + amiqus.baseUrl(),
+				"--amiqus.api.token=" + API_TOKEN, "--amiqus.enrichment.lease=15s"), Map.of());
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.aqid.receiver.faults;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,13 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.aqid.receiver.ReceiverApplication;
 import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.forwarding.TestDestination;
 import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.RetryingSender;
-import dev.aqid.receiver.support.WebhookClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,34 +60,19 @@ class ForwardingFaultTests {
 	@TempDir
 	Path dataDir;
 
-	private final List<Process> instances = new ArrayList<>();
+	private ReceiverProcesses receivers;
 
-	private final List<Path> logs = new ArrayList<>();
+	@BeforeEach
+	void prepare() {
+		this.receivers = new ReceiverProcesses(this.dataDir);
+	}
 
 	@AfterEach
 	void stopEverything() throws Exception {
-		for (Process instance : this.instances) {
-			instance.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-		}
 		// The instances' logs outlive the temporary directory, for a look after a
 		// failure.
-		Path kept = Path.of("target", "forwarding-fault-logs");
-		Files.createDirectories(kept);
-		for (Path log : this.logs) {
-			if (Files.exists(log)) {
-				Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-			}
-		}
-		Path pidFile = this.dataDir.resolve("pg/postmaster.pid");
-		if (Files.exists(pidFile)) {
-			List<String> lines = Files.readAllLines(pidFile);
-			if (!lines.isEmpty()) {
-				ProcessHandle.of(Long.parseLong(lines.get(0).trim())).ifPresent((postmaster) -> {
-					postmaster.destroy();
-					postmaster.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-				});
-			}
-		}
+		this.receivers.keepLogsIn(Path.of("target", "forwarding-fault-logs"));
+		this.receivers.close();
 	}
 
 	@Test
@@ -168,7 +151,7 @@ class ForwardingFaultTests {
 					receivedWhenKilled, requests.size(), duplicates, refusedOnce.size());
 			assertThat(receivedWhenKilled.get(1)).isLessThan(EVENTS);
 		}
-		for (Path log : this.logs) {
+		for (Path log : this.receivers.logs()) {
 			String text = FaultDeliveries.read(log);
 			assertThat(FaultDeliveries.leaks(text, API_TOKEN)).as("leaked into " + log).isEmpty();
 			assertThat(text).as("the destination secret in " + log).doesNotContain(SECRET);
@@ -207,34 +190,16 @@ class ForwardingFaultTests {
 
 	private Process start(int port, int databasePort, AmiqusEmulator amiqus, TestDestination receiver)
 			throws IOException {
-		Path log = this.dataDir.resolve("instance-" + (this.instances.size() + 1) + ".log");
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx512m");
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(ReceiverApplication.class.getName());
-		command.add("--server.port=" + port);
-		command.add("--receiver.data-dir=" + this.dataDir);
-		command.add("--receiver.embedded-db-port=" + databasePort);
-		command.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
-		command.add("--amiqus.api.url=" + amiqus.baseUrl());
-		command.add("--amiqus.api.token=" + API_TOKEN);
 		// A killed instance's claims come back after the lease: short leases keep the
 		// test short.
-		command.add("--amiqus.enrichment.lease=15s");
-		command.add("--receiver.forwarding.lease=10s");
-		command.add("--receiver.forwarding.poll-interval=50ms");
-		command.add("--receiver.forwarding.backoff-min=100ms");
-		command.add("--receiver.forwarding.backoff-max=500ms");
-		command.add("--receiver.destinations[0].name=sink");
-		command.add("--receiver.destinations[0].url=" + receiver.url("/sink"));
-		command.add("--receiver.destinations[0].secret=" + SECRET);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.instances.add(process);
-		this.logs.add(log);
-		return process;
+		return this.receivers.start(port, databasePort,
+				List.of("--amiqus.api.url=" + amiqus.baseUrl(), "--amiqus.api.token=" + API_TOKEN,
+						"--amiqus.enrichment.lease=15s", "--receiver.forwarding.lease=10s",
+						"--receiver.forwarding.poll-interval=50ms", "--receiver.forwarding.backoff-min=100ms",
+						"--receiver.forwarding.backoff-max=500ms", "--receiver.destinations[0].name=sink",
+						"--receiver.destinations[0].url=" + receiver.url("/sink"),
+						"--receiver.destinations[0].secret=" + SECRET),
+				Map.of());
 	}
 
 }

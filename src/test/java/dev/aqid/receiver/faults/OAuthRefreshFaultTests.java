@@ -1,21 +1,20 @@
 package dev.aqid.receiver.faults;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.aqid.receiver.ReceiverApplication;
 import dev.aqid.receiver.emulator.AmiqusEmulator;
 import dev.aqid.receiver.emulator.StandaloneEmulator;
 import dev.aqid.receiver.support.FreePort;
 import dev.aqid.receiver.support.WebhookClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,25 +44,16 @@ class OAuthRefreshFaultTests {
 	@TempDir
 	Path dataDir;
 
-	private final List<Process> instances = new ArrayList<>();
+	private ReceiverProcesses receivers;
 
-	private final List<Path> logs = new ArrayList<>();
+	@BeforeEach
+	void prepare() {
+		this.receivers = new ReceiverProcesses(this.dataDir);
+	}
 
 	@AfterEach
 	void stopEverything() throws Exception {
-		for (Process instance : this.instances) {
-			instance.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-		}
-		Path pidFile = this.dataDir.resolve("pg/postmaster.pid");
-		if (Files.exists(pidFile)) {
-			List<String> lines = Files.readAllLines(pidFile);
-			if (!lines.isEmpty()) {
-				ProcessHandle.of(Long.parseLong(lines.get(0).trim())).ifPresent((postmaster) -> {
-					postmaster.destroy();
-					postmaster.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-				});
-			}
-		}
+		this.receivers.close();
 	}
 
 	@Test
@@ -117,7 +107,7 @@ class OAuthRefreshFaultTests {
 					sent.get(), enriched(jdbc), amiqus.tokenRequests(), amiqus.tokenRefreshes(),
 					amiqus.refreshTokenReuses(), amiqus.unauthorizedRequests());
 		}
-		for (Path log : this.logs) {
+		for (Path log : this.receivers.logs()) {
 			String text = FaultDeliveries.read(log);
 			assertThat(text).as("secrets in " + log)
 				.doesNotContain(CLIENT_SECRET)
@@ -141,31 +131,11 @@ class OAuthRefreshFaultTests {
 	}
 
 	private Process start(int port, int databasePort, AmiqusEmulator amiqus, String refreshToken) throws IOException {
-		Path log = this.dataDir.resolve("instance-" + (this.instances.size() + 1) + ".log");
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx512m");
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(ReceiverApplication.class.getName());
-		command.add("--server.port=" + port);
-		command.add("--receiver.data-dir=" + this.dataDir);
-		command.add("--receiver.embedded-db-port=" + databasePort);
-		command.add("--amiqus.webhook.secrets=" + WebhookClient.SECRET);
-		command.add("--amiqus.api.url=" + amiqus.baseUrl());
 		// Environment variables, as an operator sets them.
-		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.environment().put("AMIQUS_OAUTH_CLIENT_ID", CLIENT_ID);
-		builder.environment().put("AMIQUS_OAUTH_CLIENT_SECRET", CLIENT_SECRET);
-		builder.environment().put("AMIQUS_OAUTH_REFRESH_TOKEN", refreshToken);
-		builder.environment().put("AMIQUS_OAUTH_TOKEN_URL", amiqus.tokenUrl());
-		builder.environment().put("RECEIVER_ENCRYPTION_KEY", KEY);
-		builder.environment().put("AMIQUS_ENRICHMENT_LEASE", "10s");
-		Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.instances.add(process);
-		this.logs.add(log);
-		return process;
+		return this.receivers.start(port, databasePort, List.of("--amiqus.api.url=" + amiqus.baseUrl()),
+				Map.of("AMIQUS_OAUTH_CLIENT_ID", CLIENT_ID, "AMIQUS_OAUTH_CLIENT_SECRET", CLIENT_SECRET,
+						"AMIQUS_OAUTH_REFRESH_TOKEN", refreshToken, "AMIQUS_OAUTH_TOKEN_URL", amiqus.tokenUrl(),
+						"RECEIVER_ENCRYPTION_KEY", KEY, "AMIQUS_ENRICHMENT_LEASE", "10s"));
 	}
 
 }
