@@ -36,7 +36,8 @@ class OperationsPages {
 	private static final Logger log = LoggerFactory.getLogger(OperationsPages.class);
 
 	/** Events one bulk replay queues per statement, as the query API does. */
-	private static final int REPLAY_BATCH = 1000;
+	/** Events one bulk action of the console takes by id. */
+	private static final int MAX_SELECTED = 1000;
 
 	private final EventStream events;
 
@@ -100,8 +101,8 @@ class OperationsPages {
 					: "Event " + eventId + " no longer exists.");
 		}
 		else if (ids != null && !ids.isEmpty()) {
-			if (ids.size() > REPLAY_BATCH) {
-				throw new ConsoleInputInvalid("Select at most " + REPLAY_BATCH + " events at a time.");
+			if (ids.size() > MAX_SELECTED) {
+				throw new ConsoleInputInvalid("Select at most " + MAX_SELECTED + " events at a time.");
 			}
 			int queued = this.replay.replay(ids);
 			log.info("Console: {} selected event(s) queued for enrichment again", queued);
@@ -119,19 +120,7 @@ class OperationsPages {
 	}
 
 	private long replayAllFailed() {
-		EventFilter filter = failedFilter();
-		long queued = 0;
-		long after = 0;
-		List<Long> batch;
-		do {
-			batch = this.events.ids(filter, after, REPLAY_BATCH);
-			if (!batch.isEmpty()) {
-				queued += this.replay.replay(batch);
-				after = batch.get(batch.size() - 1);
-			}
-		}
-		while (batch.size() == REPLAY_BATCH);
-		return queued;
+		return this.replay.replayMatching(failedFilter());
 	}
 
 	/**

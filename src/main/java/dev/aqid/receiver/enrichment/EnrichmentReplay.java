@@ -3,6 +3,8 @@ package dev.aqid.receiver.enrichment;
 import java.util.List;
 
 import dev.aqid.receiver.ingest.EnrichmentQueue;
+import dev.aqid.receiver.ingest.EventFilter;
+import dev.aqid.receiver.ingest.EventStream;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,10 +17,13 @@ public class EnrichmentReplay {
 
 	private final EnrichmentQueue queue;
 
+	private final EventStream events;
+
 	private final EnrichmentMetrics metrics;
 
-	EnrichmentReplay(EnrichmentQueue queue, EnrichmentMetrics metrics) {
+	EnrichmentReplay(EnrichmentQueue queue, EventStream events, EnrichmentMetrics metrics) {
 		this.queue = queue;
+		this.events = events;
 		this.metrics = metrics;
 	}
 
@@ -42,6 +47,16 @@ public class EnrichmentReplay {
 		int queued = this.queue.requeue(eventIds);
 		this.metrics.replayed(queued);
 		return queued;
+	}
+
+	/**
+	 * The same for every event matching the filter, batch by batch
+	 * ({@link EventStream#inBatches}).
+	 * @param filter which events
+	 * @return how many were queued
+	 */
+	public long replayMatching(EventFilter filter) {
+		return this.events.inBatches(filter, this::replay);
 	}
 
 }

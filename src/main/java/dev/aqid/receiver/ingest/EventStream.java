@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -97,6 +98,32 @@ public class EventStream {
 			.stream()
 			.map(Positioned::event)
 			.toList();
+	}
+
+	/** Ids handed to one call of a bulk operation by {@link #inBatches}. */
+	public static final int ID_BATCH = 1000;
+
+	/**
+	 * Walks every event matching the filter in id order, {@link #ID_BATCH} ids at a time,
+	 * and hands each batch to the action: a bulk operation (a replay of 100,000 events)
+	 * does its work batch by batch, each its own short transaction, so it never holds a
+	 * lock the ingest path waits on for long.
+	 * @param action what to do with a batch, answering how many it affected
+	 * @return the sum of the action's answers
+	 */
+	public long inBatches(EventFilter filter, ToLongFunction<List<Long>> action) {
+		long affected = 0;
+		long after = 0;
+		List<Long> batch;
+		do {
+			batch = ids(filter, after, ID_BATCH);
+			if (!batch.isEmpty()) {
+				affected += action.applyAsLong(batch);
+				after = batch.get(batch.size() - 1);
+			}
+		}
+		while (batch.size() == ID_BATCH);
+		return affected;
 	}
 
 	/**

@@ -94,17 +94,7 @@ class DestinationsController {
 		}
 		EventFilter filter = new EventFilter(AliasParameter.parse(alias), recordId, clientId, null, receivedAfter,
 				receivedBefore);
-		long queued = 0;
-		long after = 0;
-		List<Long> batch;
-		do {
-			batch = this.events.ids(filter, after, EventsController.REPLAY_BATCH);
-			if (!batch.isEmpty()) {
-				queued += this.destinations.replay(name, batch, deliveryStatus);
-				after = batch.get(batch.size() - 1);
-			}
-		}
-		while (batch.size() == EventsController.REPLAY_BATCH);
+		long queued = this.events.inBatches(filter, (batch) -> this.destinations.replay(name, batch, deliveryStatus));
 		return new ReplayQueued(queued);
 	}
 

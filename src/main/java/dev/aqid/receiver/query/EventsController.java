@@ -48,8 +48,6 @@ class EventsController {
 	 * so replaying a hundred thousand events never holds a lock the ingest path needs for
 	 * long.
 	 */
-	static final int REPLAY_BATCH = 1000;
-
 	private final EventStream events;
 
 	private final EnrichmentReplay replay;
@@ -185,17 +183,7 @@ class EventsController {
 		}
 		EventFilter filter = new EventFilter(AliasParameter.parse(alias), recordId, clientId, status, receivedAfter,
 				receivedBefore);
-		long queued = 0;
-		long after = 0;
-		List<Long> batch;
-		do {
-			batch = this.events.ids(filter, after, REPLAY_BATCH);
-			if (!batch.isEmpty()) {
-				queued += this.replay.replay(batch);
-				after = batch.get(batch.size() - 1);
-			}
-		}
-		while (batch.size() == REPLAY_BATCH);
+		long queued = this.replay.replayMatching(filter);
 		return new BulkReplayAccepted(queued);
 	}
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.aqid.receiver.ingest.EventStream;
 import dev.aqid.receiver.support.ApiClient;
 import dev.aqid.receiver.support.ApiClient.Response;
 import dev.aqid.receiver.support.ReceiverServerTest;
@@ -274,7 +275,7 @@ class EventQueryTests {
 
 	@Test
 	void replaysMoreEventsThanOneBatchHolds() {
-		int count = EventsController.REPLAY_BATCH * 2 + 7;
+		int count = EventStream.ID_BATCH * 2 + 7;
 		this.jdbc.update("""
 				insert into events (dedupe_key, body_sha256, raw_body, alias, client_id, enrichment_status)
 				select 'd:bulk-' || ? || '-' || n, sha256(n::text::bytea), n::text::bytea, 'client.updated', ?, 'failed'
