@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -120,6 +125,26 @@ public final class TestDestination implements AutoCloseable {
 
 		public boolean delivered() {
 			return this.status >= 200 && this.status < 300;
+		}
+
+		/**
+		 * Whether one of the request's signatures verifies with the secret, checked as a
+		 * consumer would, with nothing from the service's code.
+		 * @param secret {@code whsec_} + base64 of the key bytes
+		 */
+		public boolean signedWith(String secret) {
+			try {
+				Mac mac = Mac.getInstance("HmacSHA256");
+				mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())),
+						"HmacSHA256"));
+				String expected = "v1," + Base64.getEncoder()
+					.encodeToString(mac
+						.doFinal((this.id + "." + this.timestamp + "." + this.body).getBytes(StandardCharsets.UTF_8)));
+				return List.of(this.signature.split(" ")).contains(expected);
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException(ex);
+			}
 		}
 
 	}
