@@ -340,8 +340,15 @@ class OAuthTokens implements InitializingBean {
 		}
 		if (answer.status() == 400 || answer.status() == 401) {
 			String error = (body != null && body.path("error").isString()) ? body.path("error").asString() : null;
-			if ("invalid_grant".equals(error) || "invalid_client".equals(error) || "invalid_request".equals(error)) {
+			if ("invalid_grant".equals(error)) {
 				return new Exchange(null, error + " (" + answer.status() + ")");
+			}
+			if ("invalid_client".equals(error) || "invalid_request".equals(error)) {
+				// Our client id or secret is wrong, not the refresh token: nothing is
+				// stored, so the same refresh token works once the configuration is
+				// fixed.
+				log.error("Amiqus refused our OAuth client ({}): check AMIQUS_OAUTH_CLIENT_ID and "
+						+ "AMIQUS_OAUTH_CLIENT_SECRET; the refresh token was not used up", error);
 			}
 		}
 		if (answer.status() < 200 || answer.status() > 299) {

@@ -37,7 +37,10 @@ class DemoMode {
 		this.emulator = emulator;
 		this.serverPort = environment.getProperty("server.port", Integer.class, 8080);
 		String keys = environment.getProperty("receiver.api.keys", "");
-		this.apiKey = keys.contains(",") ? keys.substring(0, keys.indexOf(',')).trim() : keys.trim();
+		String first = keys.contains(",") ? keys.substring(0, keys.indexOf(',')).trim() : keys.trim();
+		// Only the built-in demo key is printed: a key the operator set stays out of the
+		// log.
+		this.apiKey = DemoModeEnvironment.API_KEY.equals(first) ? first : "<one of RECEIVER_API_KEYS>";
 		log.warn("""
 				Operator console: http://localhost:{}/console (sign in with the key: {})
 				==================================================================================

@@ -74,6 +74,28 @@ class OAuthRecoveryTests {
 		}
 	}
 
+	@Test
+	void aWrongClientSecretLeavesTheRefreshTokenUsableOnceTheSecretIsFixed() throws Exception {
+		String refreshToken = amiqus.enableOAuth("typo-client", "right-secret", Duration.ofMinutes(10), null);
+		amiqus.putClient(92, "{\"object\":\"client\",\"id\":92}");
+		String[] common = { "amiqus.api.url=" + amiqus.baseUrl(), "amiqus.oauth.token-url=" + amiqus.tokenUrl(),
+				"amiqus.oauth.client-id=typo-client", "amiqus.oauth.refresh-token=" + refreshToken,
+				"amiqus.enrichment.enabled=false" };
+
+		try (RunningReceiver typo = RunningReceiver.onDataDir(this.dataDir,
+				with(common, "amiqus.oauth.client-secret=wrong-secret"))) {
+			AmiqusClient client = typo.context().getBean(AmiqusClient.class);
+			assertThatThrownBy(() -> client.client(92)).isInstanceOf(AmiqusUnauthorized.class);
+			assertThat(typo.context().getBean(AmiqusApiHealthIndicator.class).health().getDetails())
+				.doesNotContainKey("oauthRefresh");
+		}
+
+		try (RunningReceiver fixed = RunningReceiver.onDataDir(this.dataDir,
+				with(common, "amiqus.oauth.client-secret=right-secret"))) {
+			assertThat(fixed.context().getBean(AmiqusClient.class).client(92).path("id").asLong()).isEqualTo(92);
+		}
+	}
+
 	private static String[] with(String[] common, String extra) {
 		String[] all = java.util.Arrays.copyOf(common, common.length + 1);
 		all[common.length] = extra;
