@@ -3,6 +3,7 @@
 #
 #   bench/forwarding.sh                      # N=2000 events over RECORDS=200 records
 #   N=500 WORKERS=4 bench/forwarding.sh
+#   N=1000 RATE=50 bench/forwarding.sh      # paced below capacity: steady-state latency
 #
 # Starts the Amiqus emulator (dev.aqid.receiver.emulator.EmulatorMain, from the service's jar),
 # a local internal system (bench/ForwardReceiver.java: verifies each Standard Webhooks signature,
@@ -23,7 +24,8 @@ ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 
 N="${N:-2000}"                          # events posted
 RECORDS="${RECORDS:-200}"               # distinct records they refer to (round-robin)
-CONCURRENCY="${CONCURRENCY:-8}"         # posting connections (closed loop)
+CONCURRENCY="${CONCURRENCY:-8}"         # posting connections
+RATE="${RATE:-}"                        # empty: closed loop (as fast as answered); else open loop at RATE/s
 LATENCY="${LATENCY:-20ms}"              # emulator answer time
 WORKERS="${WORKERS:-2}"                 # RECEIVER_FORWARDING_WORKERS_PER_DESTINATION
 ENRICH_WORKERS="${ENRICH_WORKERS:-4}"   # AMIQUS_ENRICHMENT_WORKERS
@@ -148,8 +150,15 @@ log "service ready on :$HTTP_PORT after $(awk -v a="$t0" -v b="$(date +%s.%N)" '
 # --------------------------------------------------------------------------- load
 log "posting $N record.updated deliveries over $RECORDS records (closed loop, c=$CONCURRENCY)"
 rc=0
-LOAD_URL="http://127.0.0.1:$HTTP_PORT/webhooks/amiqus" load_phase closed-count forwarding "$CONCURRENCY" 300 "$N" \
-	--alias record.updated --record-ids "$RECORDS" >"$BENCH_TMP/load.out" 2>&1 || rc=$?
+if [[ -n "$RATE" ]]; then
+	# Open loop at RATE/s, below what forwarding sustains: the latency is then the
+	# steady-state cost per event rather than a backlog.
+	LOAD_URL="http://127.0.0.1:$HTTP_PORT/webhooks/amiqus" load_phase open-count forwarding "$CONCURRENCY" 300 "$N" \
+		"$RATE" --alias record.updated --record-ids "$RECORDS" >"$BENCH_TMP/load.out" 2>&1 || rc=$?
+else
+	LOAD_URL="http://127.0.0.1:$HTTP_PORT/webhooks/amiqus" load_phase closed-count forwarding "$CONCURRENCY" 300 "$N" \
+		--alias record.updated --record-ids "$RECORDS" >"$BENCH_TMP/load.out" 2>&1 || rc=$?
+fi
 grep -v '^RESULT ' "$BENCH_TMP/load.out" | sed 's/^/    /' >&2 || true
 ((rc == 0)) || log "WARNING: the load generator exited $rc (non-202 answers, errors or timeout)"
 LOAD_RESULT="$(grep -m1 '^RESULT ' "$BENCH_TMP/load.out" || true)"
