@@ -2,7 +2,6 @@ package dev.aqid.receiver.enrichment;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.aqid.receiver.emulator.AmiqusEmulator;
@@ -246,11 +245,7 @@ class DataProtectionTests {
 	}
 
 	private long deliver(String alias, String data) {
-		String body = "{\"webhook\":{\"uuid\":\"" + UUID.randomUUID() + "\"},\"trigger\":{\"alias\":\"" + alias
-				+ "\",\"triggered_at\":\"2024-05-07T12:30:45Z\"},\"data\":" + data + "}";
-		WebhookClient.Answer answer = this.webhooks.deliver(body, UUID.randomUUID().toString());
-		assertThat(answer.status()).isEqualTo(202);
-		return Long.parseLong(answer.eventId());
+		return this.webhooks.newEvent(alias, data);
 	}
 
 	private static String clientData(long clientId) {

@@ -425,13 +425,12 @@ class EnrichmentTests {
 	}
 
 	private long deliver(String alias, String data) {
-		String body = (alias == null)
-				? "{\"uuid\":\"" + UUID.randomUUID() + "\",\"event\":\"ping\",\"data\":[\"ping\"]}"
-				// A webhook uuid of its own: every delivery here is a
-				// distinct event, not a replay of an earlier body.
-				: "{\"webhook\":{\"uuid\":\"" + UUID.randomUUID() + "\"},\"trigger\":{\"alias\":\"" + alias
-						+ "\",\"triggered_at\":\"2024-05-07T12:30:45Z\"},\"data\":" + data + "}";
-		WebhookClient.Answer answer = this.webhooks.deliver(body, UUID.randomUUID().toString());
+		if (alias != null) {
+			return this.webhooks.newEvent(alias, data);
+		}
+		WebhookClient.Answer answer = this.webhooks.deliver(
+				"{\"uuid\":\"" + UUID.randomUUID() + "\",\"event\":\"ping\",\"data\":[\"ping\"]}",
+				UUID.randomUUID().toString());
 		assertThat(answer.status()).isEqualTo(202);
 		return Long.parseLong(answer.eventId());
 	}

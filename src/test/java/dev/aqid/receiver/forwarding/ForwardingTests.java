@@ -3,7 +3,6 @@ package dev.aqid.receiver.forwarding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -348,11 +347,7 @@ class ForwardingTests {
 	}
 
 	private long deliver(String alias, String data) {
-		String body = "{\"webhook\":{\"uuid\":\"" + UUID.randomUUID() + "\"},\"trigger\":{\"alias\":\"" + alias
-				+ "\",\"triggered_at\":\"2024-05-07T12:30:45Z\"},\"data\":" + data + "}";
-		WebhookClient.Answer answer = this.webhooks.deliver(body, UUID.randomUUID().toString());
-		assertThat(answer.status()).isEqualTo(202);
-		return Long.parseLong(answer.eventId());
+		return this.webhooks.newEvent(alias, data);
 	}
 
 	private static String recordData(long recordId, long clientId) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,6 +49,22 @@ public final class WebhookClient {
 				"data":{"record":{"id":%d,"type":"client","show":"https://id.amiqus.co/api/v2/records/%d"},\
 				"client":{"id":%d,"show":"https://id.amiqus.co/api/v2/clients/%d"},"case":null}}"""
 			.formatted(alias, recordId, recordId, clientId, clientId);
+	}
+
+	/**
+	 * Delivers a new event: the alias with {@code data} as its {@code data} object, under
+	 * a webhook uuid and delivery id of its own (so never a duplicate of an earlier one).
+	 * @return the stored event's id
+	 * @throws IllegalStateException unless the service answered {@code 202}
+	 */
+	public long newEvent(String alias, String data) {
+		String body = "{\"webhook\":{\"uuid\":\"" + UUID.randomUUID() + "\"},\"trigger\":{\"alias\":\"" + alias
+				+ "\",\"triggered_at\":\"2024-05-07T12:30:45Z\"},\"data\":" + data + "}";
+		Answer answer = deliver(body, UUID.randomUUID().toString());
+		if (answer.status() != 202) {
+			throw new IllegalStateException("The service answered " + answer.status() + ": " + answer.body());
+		}
+		return Long.parseLong(answer.eventId());
 	}
 
 	/**
