@@ -4,6 +4,7 @@
 #   bench/suite.sh                        # everything, about 15-20 minutes on an idle 2-core box
 #   QUICK=1 bench/suite.sh                # a smoke run: a few seconds of each part (~4-6 min), junk numbers
 #   PARTS="ingest query" bench/suite.sh   # some parts only (the others are carried over)
+#   BASE=0961622 bench/suite.sh           # each part also against that build, in the same run
 #
 # Runs, in this order and each with its own fresh service and embedded PostgreSQL:
 #   ingest      bench/ingest.sh: throughput, latency percentiles, ratio to pgbench, and the
@@ -15,7 +16,10 @@
 # BENCH_RESULTS. The suite prints one markdown table (metric | value | target | previous |
 # change) and writes it with the machine facts to RESULTS_DIR/latest.md, and the raw lines to
 # RESULTS_DIR/latest.txt; "previous" comes from latest.txt as committed at HEAD, read before
-# it is overwritten. See bench/README.md.
+# it is overwritten. With BASE (a git revision) or BASE_JAR (a jar), each part runs first
+# against that build and then against this one, back to back, and "previous" is the base
+# build's figure from this very run: these machines drift, so only a ratio measured within
+# one run means anything. See bench/README.md.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +38,9 @@ else
 	RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 fi
 PREVIOUS="${PREVIOUS:-}"     # file with the previous RESULT lines; default: latest.txt at HEAD
+BASE="${BASE:-}"             # a git revision: build it and run each part against it first, in this run
+BASE_JAR="${BASE_JAR:-}"     # or the base build's jar as it is
+BASE_PARTS="${BASE_PARTS:-$PARTS}" # the parts that also run against the base build
 
 BENCH_NAME=suite
 LOAD_JAVA_OPTS=""
@@ -88,7 +95,10 @@ SUITE_T0=$SECONDS
 # --------------------------------------------------------------------------- previous results
 PREV_FILE="$BENCH_TMP/previous.txt"
 PREV_FROM="none"
-if [[ -n "$PREVIOUS" ]]; then
+[[ -z "$BASE" || -z "$BASE_JAR" ]] || die "set BASE (a revision) or BASE_JAR (a jar), not both"
+if [[ -n "$BASE" || -n "$BASE_JAR" ]]; then
+	: # filled in by the base runs below
+elif [[ -n "$PREVIOUS" ]]; then
 	cp "$PREVIOUS" "$PREV_FILE" && PREV_FROM="$PREVIOUS"
 else
 	rel="${RESULTS_DIR#"$ROOT"/}"
@@ -100,6 +110,10 @@ else
 	fi
 fi
 [[ -f "$PREV_FILE" ]] || : >"$PREV_FILE"
+if [[ -n "$BASE" || -n "$BASE_JAR" ]]; then
+	# only for the parts this run leaves out, which are carried over
+	git show "HEAD:${RESULTS_DIR#"$ROOT"/}/latest.txt" >"$PREV_FILE" 2>/dev/null || true
+fi
 prev_suite="$(sed -n 's/^# suite //p' "$PREV_FILE" | head -n1)"
 [[ -n "$prev_suite" ]] && PREV_FROM="$PREV_FROM: $prev_suite"
 declare -A PREV=()
@@ -144,31 +158,73 @@ fi
 [[ -f "$JAR" ]] || die "$JAR does not exist (BUILD=1 builds it)"
 export JAR
 
+# --------------------------------------------------------------------------- the base build
+# Built from its own detached worktree, so the working tree is never touched.
+BASE_LABEL=""
+if [[ -n "$BASE" ]]; then
+	base_rev="$(git rev-parse --short "$BASE^{commit}")" || die "BASE=$BASE is not a revision"
+	log "building the base build $base_rev in a worktree of its own"
+	git worktree add --detach "$BENCH_TMP/base-src" "$base_rev" >/dev/null
+	(cd "$BENCH_TMP/base-src" && ./mvnw -q -B -DskipTests package)
+	BASE_JAR="$(ls "$BENCH_TMP"/base-src/target/amiqus-webhook-receiver-*.jar | grep -v plain | head -n1)"
+	cp "$BASE_JAR" "$BENCH_TMP/base.jar"
+	BASE_JAR="$BENCH_TMP/base.jar"
+	git worktree remove --force "$BENCH_TMP/base-src"
+	BASE_LABEL="$base_rev"
+elif [[ -n "$BASE_JAR" ]]; then
+	[[ -f "$BASE_JAR" ]] || die "BASE_JAR=$BASE_JAR does not exist"
+	BASE_LABEL="$(basename "$BASE_JAR")"
+fi
+
 # --------------------------------------------------------------------------- the parts
 declare -A PART_RC=() PART_S=()
-run_part() { # part env...
-	local part=$1 rc=0 t0=$SECONDS
-	shift
-	log "===== part $part: bench/$part.sh"
-	: >"$BENCH_TMP/$part.results"
-	env "BENCH_RESULTS=$BENCH_TMP/$part.results" STRICT_TARGETS=0 "$@" "$SCRIPT_DIR/$part.sh" &
+run_part() { # part build(new|base) env...
+	local part=$1 build=$2 rc=0 t0=$SECONDS jar="$JAR" results="$BENCH_TMP/$part.results"
+	shift 2
+	if [[ "$build" == base ]]; then
+		jar="$BASE_JAR" results="$BENCH_TMP/$part.base.results"
+	fi
+	log "===== part $part: bench/$part.sh against the $build build ($(basename "$jar"))"
+	: >"$results"
+	# BASE_JAR is emptied for the part: the suite itself runs each build.
+	env "BENCH_RESULTS=$results" STRICT_TARGETS=0 "JAR=$jar" BASE_JAR= "$@" "$SCRIPT_DIR/$part.sh" &
 	CHILD_PID=$!
 	wait "$CHILD_PID" || rc=$?
 	CHILD_PID=""
-	PART_RC[$part]=$rc
-	PART_S[$part]=$((SECONDS - t0))
-	((rc == 0)) || log "part $part exited $rc: its figures so far are kept, the suite goes on"
-	log "===== part $part done in ${PART_S[$part]}s"
+	if [[ "$build" == base ]]; then
+		BASE_RC[$part]=$rc
+	else
+		PART_RC[$part]=$rc
+		PART_S[$part]=$((SECONDS - t0))
+	fi
+	((rc == 0)) || log "part $part ($build build) exited $rc: its figures so far are kept, the suite goes on"
+	log "===== part $part ($build build) done in $((SECONDS - t0))s"
 }
+declare -A BASE_RC=()
 for part in $ALL_PARTS; do
 	[[ " $PARTS " == *" $part "* ]] || continue
-	case "$part" in
-		query)
-			app_port="${APP_PORT:-$(free_port)}"
-			run_part query "WORK=$BENCH_TMP/query" "APP_PORT=$app_port" "DB_PORT=${DB_PORT:-$(free_port "$app_port")}" ;;
-		*) run_part "$part" ;;
-	esac
+	args=()
+	if [[ "$part" == query ]]; then
+		app_port="${APP_PORT:-$(free_port)}"
+		args=("WORK=$BENCH_TMP/query" "APP_PORT=$app_port" "DB_PORT=${DB_PORT:-$(free_port "$app_port")}")
+	fi
+	if [[ -n "$BASE_JAR" && " $BASE_PARTS " == *" $part "* ]]; then
+		run_part "$part" base "${args[@]}"
+		[[ "$part" == query ]] && rm -rf "$BENCH_TMP/query"
+	fi
+	run_part "$part" new "${args[@]}"
 done
+
+# With a base build, "previous" is its figures from this run (a part it did not run keeps the
+# committed previous figures).
+if [[ -n "$BASE_JAR" ]]; then
+	for part in "${!BASE_RC[@]}"; do
+		while IFS='=' read -r name value; do
+			PREV[$name]="$value"
+		done < <(sed -n 's/^RESULT \([^ =]*\)=\([^ ]*\) .*/\1=\2/p' "$BENCH_TMP/$part.base.results")
+	done
+	PREV_FROM="the base build $BASE_LABEL, run in this suite just before this build, part by part (${!BASE_RC[*]})"
+fi
 
 # --------------------------------------------------------------------------- raw results
 NEW_TXT="$BENCH_TMP/latest.txt"
@@ -179,6 +235,12 @@ NEW_TXT="$BENCH_TMP/latest.txt"
 		if [[ -n "${PART_RC[$part]:-}" ]]; then
 			echo "# part=$part rc=${PART_RC[$part]} wall_s=${PART_S[$part]} mode=$MODE commit=${COMMIT%% *} date=$DATE"
 			cat "$BENCH_TMP/$part.results"
+			if [[ -n "${BASE_RC[$part]:-}" ]]; then
+				# The base build's figures from this run, commented out so that they are never
+				# read as this build's.
+				echo "#   base build $BASE_LABEL, rc=${BASE_RC[$part]}:"
+				sed 's/^/#   /' "$BENCH_TMP/$part.base.results"
+			fi
 		else
 			# Not run this time: carried over from the previous file, with its own header.
 			awk -v p="# part=$part " 'index($0, "# part=") == 1 { on = (index($0, p) == 1) } on' "$PREV_FILE" |
@@ -193,7 +255,7 @@ NEW_TXT="$BENCH_TMP/latest.txt"
 meta() {
 	LABEL="" TARGET="" CHECK="" DIR=""
 	case "$1" in
-		ingest.closed_throughput) LABEL="ingest: closed loop throughput (stored)" TARGET="≥ 3000" CHECK="v >= 3000" DIR=+ ;;
+		ingest.closed_throughput) LABEL="ingest: closed loop throughput (stored)" TARGET="≥ 0.95 × previous" CHECK="v >= 0.95 * p" DIR=+ ;;
 		ingest.closed_p50_ms) LABEL="ingest: closed loop p50" DIR=- ;;
 		ingest.closed_p99_ms) LABEL="ingest: closed loop p99" DIR=- ;;
 		ingest.open_rate) LABEL="ingest: open loop rate" ;;
@@ -206,7 +268,7 @@ meta() {
 		ingest.non202_errors) LABEL="ingest: non-202 answers + I/O errors" TARGET="0" CHECK="v == 0" DIR=- ;;
 		ingest.row_check) LABEL="ingest: rows stored = new 202 answers" ;;
 		ingest.machine_busy_before_pct) LABEL="ingest: machine busy before the load" ;;
-		memory.service_vmhwm_mb) LABEL="memory: service peak RSS (VmHWM) under ingest load" DIR=- ;;
+		memory.service_vmhwm_mb) LABEL="memory: service peak RSS (VmHWM) under ingest load" TARGET="≤ 0.5 × previous" CHECK="v <= 0.5 * p" DIR=- ;;
 		memory.service_rss_max_mb) LABEL="memory: service max sampled VmRSS under ingest load" DIR=- ;;
 		memory.postgres_rss_sum_max_mb) LABEL="memory: embedded PostgreSQL RSS summed over its processes" DIR=- ;;
 		memory.postgres_pss_sum_max_mb) LABEL="memory: embedded PostgreSQL PSS summed over its processes" DIR=- ;;
@@ -247,7 +309,7 @@ meta() {
 			esac
 			;;
 		startup.fresh_ready_s) LABEL="start-up to readiness, fresh data dir (median)" DIR=- ;;
-		startup.existing_ready_s) LABEL="start-up to readiness, existing data dir (median)" DIR=- ;;
+		startup.existing_ready_s) LABEL="start-up to readiness, existing data dir (median)" TARGET="≤ 0.25 × previous" CHECK="v <= 0.25 * p" DIR=- ;;
 		startup.service_rss_at_ready_mb) LABEL="memory: service RSS when just ready (median)" DIR=- ;;
 		*) LABEL="$1" ;;
 	esac
@@ -271,15 +333,17 @@ MISSED=()
 		meta "$name"
 		[[ " - ratio count " == *" $unit "* ]] || LABEL="$LABEL, $unit"
 		target="—"
-		if [[ -n "$CHECK" ]]; then
-			if is_num "$value" && awk -v v="$value" "BEGIN { exit !($CHECK) }"; then
+		prev="${PREV[$name]:-}"
+		if [[ -n "$CHECK" && "$CHECK" == *p* ]] && ! is_num "$prev"; then
+			target="$TARGET: no previous figure"
+		elif [[ -n "$CHECK" ]]; then
+			if is_num "$value" && awk -v v="$value" -v p="$prev" "BEGIN { exit !($CHECK) }"; then
 				target="$TARGET: met"
 			else
 				target="$TARGET: **missed**"
 				[[ -z "$carried" ]] && MISSED+=("$name=$value (target $TARGET)")
 			fi
 		fi
-		prev="${PREV[$name]:-}"
 		change="—"
 		if [[ -n "$carried" ]]; then
 			change="$carried"
