@@ -6,11 +6,14 @@
 #   CONCURRENCY=32 DURATION=30 RATE=1000 CLOSED_WARMUP=20 WARMUP=5 bench/ingest.sh
 #   SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/receiver SPRING_DATASOURCE_USERNAME=u \
 #     SPRING_DATASOURCE_PASSWORD=p bench/ingest.sh      # external PostgreSQL (see README.md)
+#   BASE_JAR=/path/to/old.jar ROUNDS=3 bench/ingest.sh  # old and new jar side by side, alternating
+#   BASE_JAR= bench/ingest.sh            # JAR alone (BASE_JAR defaults to the landed main's jar when present)
 #
 # Runs (a) a closed loop at CONCURRENCY, (b) an open loop at RATE/s, both with wrk
 # (bench/ingest.lua) sending deliveries pre-signed by bench/SignRequests.java, (c) pgbench doing
-# the same single-row INSERT into the same events table on the same PostgreSQL, then prints a
-# table. See bench/README.md for what every number means.
+# the same single-row INSERT into the same events table on the same PostgreSQL, (d) pgbench doing
+# a lean single-row INSERT ... ON CONFLICT (id, dedupe key, body) into a table of its own: the
+# ceiling the service's stored deliveries/s is compared with; then prints a table. See bench/README.md for what every number means.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,6 +52,65 @@ require_positive CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIM
 [[ "$CLOSED_WARMUP" =~ ^[0-9]+$ ]] || die "CLOSED_WARMUP must be a whole number of seconds (got '$CLOSED_WARMUP')"
 [[ "$DUPLICATES_EVERY" =~ ^[0-9]+$ && "$DUPLICATES_EVERY" != 1 ]] || die "DUPLICATES_EVERY must be 0 or a number >= 2 (got '$DUPLICATES_EVERY')"
 [[ -z "$OPEN_CONNECTIONS" || "$OPEN_CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "OPEN_CONNECTIONS must be a positive integer"
+
+# --------------------------------------------------------------------------- base vs new
+# With BASE_JAR (by default the landed main's jar below, when that file exists; BASE_JAR= turns
+# it off), the whole benchmark runs ROUNDS times for each build, base first, alternating, each
+# run with its own fresh service and data dir, and then prints the figures side by side with
+# their medians: on a shared 2-core machine only a comparison within one run means something.
+# The medians of JAR's runs are its RESULT lines; BASE_JAR's are ingest.base.*.
+BASE_JAR="${BASE_JAR-/work/base/receiver-0961622.jar}"
+ROUNDS="${ROUNDS:-1}"
+if [[ -n "$BASE_JAR" && "${INGEST_COMPARE_INNER:-0}" != 1 ]]; then
+	require_positive ROUNDS
+	if [[ ! -f "$BASE_JAR" ]]; then
+		log "BASE_JAR $BASE_JAR not found: benchmarking $JAR alone"
+	else
+		cd "$ROOT"
+		build_jar_if_missing
+		COMPARE_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-compare.XXXXXX")"
+		compare_rc=0
+		for ((round = 1; round <= ROUNDS; round++)); do
+			for build in base new; do
+				jar="$JAR"
+				[[ "$build" == base ]] && jar="$BASE_JAR"
+				log "round $round/$ROUNDS: $build ($jar)"
+				rc=0
+				env INGEST_COMPARE_INNER=1 "JAR=$jar" BENCH_RESULTS= "$SCRIPT_DIR/ingest.sh" \
+					| tee "$COMPARE_TMP/$build.$round.out" || rc=$?
+				(( rc == 0 || rc == 3 )) || compare_rc=1
+			done
+		done
+		keys="closed_tput closed_p50_ms closed_p99_ms open_tput open_p50_ms open_p99_ms open_p999_ms pgbench_tps ratio lean_tps lean_ratio"
+		median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+		bench_value() { sed -n 's/^BENCH //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | grep -E '^[0-9.]+$'; }
+		echo
+		echo "== base vs new: $ROUNDS round(s), alternating (base $(basename "$BASE_JAR"), new $(basename "$JAR"))"
+		printf '| %-14s | %-40s | %-40s | %8s | %8s |\n' metric "base, per round" "new, per round" "base med" "new med"
+		for k in $keys; do
+			b="" n=""
+			for ((round = 1; round <= ROUNDS; round++)); do
+				b+="$(bench_value "$COMPARE_TMP/base.$round.out" "$k" || echo -) "
+				n+="$(bench_value "$COMPARE_TMP/new.$round.out" "$k" || echo -) "
+			done
+			bm="$(for f in "$COMPARE_TMP"/base.*.out; do bench_value "$f" "$k"; done | median)"
+			nm="$(for f in "$COMPARE_TMP"/new.*.out; do bench_value "$f" "$k"; done | median)"
+			printf '| %-14s | %-40s | %-40s | %8s | %8s |\n' "$k" "$b" "$n" "$bm" "$nm"
+			declare "MED_BASE_$k=$bm" "MED_NEW_$k=$nm"
+		done
+		echo
+		for pair in closed_tput:closed_throughput closed_p50_ms:closed_p50_ms closed_p99_ms:closed_p99_ms \
+			open_tput:open_answered_per_s open_p99_ms:open_p99_ms open_p999_ms:open_p999_ms pgbench_tps:pgbench_tps \
+			ratio:ratio_to_pgbench lean_tps:lean_pgbench_tps lean_ratio:ratio_to_lean_pgbench; do
+			k="${pair%%:*}" name="${pair##*:}"
+			v="MED_NEW_$k" w="MED_BASE_$k"
+			result "ingest.$name" "${!v}" -
+			result "ingest.base.$name" "${!w}" -
+		done
+		[[ "${KEEP_TMP:-0}" == 1 ]] && log "per-run outputs kept in $COMPARE_TMP" || rm -rf "$COMPARE_TMP"
+		exit "$compare_rc"
+	fi
+fi
 
 # --------------------------------------------------------------------------- cleanup
 BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-bench.XXXXXX")"
@@ -332,20 +394,37 @@ done
 join() { local IFS=","; echo "$*"; }
 
 # JSON keys and values are separated by ": " because pgbench would read ':name' as a variable.
+# The rows both pgbench scripts insert: s.d a fresh delivery id, s.j the JSON body, s.b its
+# bytes, s.t now.
+PGBENCH_VARS='\set rid random(100000, 9099999)
+\set cid random(10000, 909999)
+\set kase random(1000, 90999)'
+PGBENCH_SOURCE="(select d, j, convert_to(j, 'UTF8') as b, t
+      from (select gen_random_uuid()::text as d, now() as t,
+                   format('{\"webhook\": {\"uuid\": \"9f0c1c6e-8b6a-4f0e-9d3c-2a1b7c5e4d31\", \"created_at\": \"%s\", \"events\": [\"record.updated\"]}, \"trigger\": {\"triggered_at\": \"%s\", \"alias\": \"record.updated\"}, \"data\": {\"record\": {\"id\": %s, \"type\": \"client\", \"status\": \"complete\", \"show\": \"https://id.amiqus.co/api/v2/records/%s\", \"download\": \"https://id.amiqus.co/api/v2/records/%s/download\"}, \"client\": {\"id\": %s, \"name\": {\"first_name\": \"Alice\", \"last_name\": \"Okafor\"}, \"show\": \"https://id.amiqus.co/api/v2/clients/%s\"}, \"case\": {\"id\": %s}}}',
+                          translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24.MI.SS\"Z\"'), '.', ':'),
+                          translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24.MI.SS\"Z\"'), '.', ':'),
+                          cast(:rid as bigint), cast(:rid as bigint), cast(:rid as bigint),
+                          cast(:cid as bigint), cast(:cid as bigint), cast(:kase as bigint)) as j) g) s"
 PGBENCH_SQL="$BENCH_TMP/insert.sql"
 cat >"$PGBENCH_SQL" <<SQL
-\set rid random(100000, 9099999)
-\set cid random(10000, 909999)
-\set kase random(1000, 90999)
+$PGBENCH_VARS
 insert into events ($(join "${col_names[@]}"))
 select $(join "${col_exprs[@]}")
-from (select d, j, convert_to(j, 'UTF8') as b, t
-      from (select gen_random_uuid()::text as d, now() as t,
-                   format('{"webhook": {"uuid": "9f0c1c6e-8b6a-4f0e-9d3c-2a1b7c5e4d31", "created_at": "%s", "events": ["record.updated"]}, "trigger": {"triggered_at": "%s", "alias": "record.updated"}, "data": {"record": {"id": %s, "type": "client", "status": "complete", "show": "https://id.amiqus.co/api/v2/records/%s", "download": "https://id.amiqus.co/api/v2/records/%s/download"}, "client": {"id": %s, "name": {"first_name": "Alice", "last_name": "Okafor"}, "show": "https://id.amiqus.co/api/v2/clients/%s"}, "case": {"id": %s}}}',
-                          translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24.MI.SS"Z"'), '.', ':'),
-                          translate(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24.MI.SS"Z"'), '.', ':'),
-                          cast(:rid as bigint), cast(:rid as bigint), cast(:rid as bigint),
-                          cast(:cid as bigint), cast(:cid as bigint), cast(:kase as bigint)) as j) g) s
+from $PGBENCH_SOURCE
+on conflict (dedupe_key) do nothing
+returning id;
+SQL
+# The lean ceiling: the least a durable, exactly-once receiver must write per delivery (an id,
+# the dedupe key under a unique constraint, the body), one row per transaction, into a table
+# of its own: what PostgreSQL on this machine can commit when nothing else is asked of it.
+LEAN_TABLE=pgbench_lean_deliveries
+LEAN_SQL="$BENCH_TMP/insert-lean.sql"
+cat >"$LEAN_SQL" <<SQL
+$PGBENCH_VARS
+insert into $LEAN_TABLE (dedupe_key, raw_body)
+select s.d, s.b
+from $PGBENCH_SOURCE
 on conflict (dedupe_key) do nothing
 returning id;
 SQL
@@ -353,21 +432,33 @@ log "pgbench script ($PGBENCH_SQL):"
 sed 's/^/    /' "$PGBENCH_SQL" >&2
 
 PGBENCH_ROWS_BEFORE="$(q "select count(*) from events where dedupe_key like '${PGBENCH_PREFIX}%'")"
-echo "== (c) pgbench: -c $CONCURRENCY -j $PGBENCH_JOBS -T $DURATION -n -M prepared (+${WARMUP}s warm-up)"
-if (( WARMUP > 0 )); then
-	pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$WARMUP" -f "$PGBENCH_SQL" >"$BENCH_TMP/pgbench-warmup.out" 2>&1 &
-	BG_PIDS=($!)
-	BG_RC=0
-	wait "${BG_PIDS[0]}" || BG_RC=$?
-	BG_PIDS=()
-	(( BG_RC == 0 )) || { cat "$BENCH_TMP/pgbench-warmup.out"; die "pgbench warm-up failed"; }
-fi
-run_bg "$BENCH_TMP/pgbench.out" pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$DURATION" -f "$PGBENCH_SQL"
-(( BG_RC == 0 )) || FAILED+=("pgbench exit $BG_RC")
-PGBENCH_TPS="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_TMP/pgbench.out" | tail -n1)"
-PGBENCH_LAT="$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$BENCH_TMP/pgbench.out" | tail -n1)"
+run_pgbench() { # label script -> PGBENCH_TPS, PGBENCH_LAT
+	local label=$1 script=$2
+	echo "== ($label) pgbench $(basename "$script"): -c $CONCURRENCY -j $PGBENCH_JOBS -T $DURATION -n -M prepared (+${WARMUP}s warm-up)"
+	if (( WARMUP > 0 )); then
+		pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$WARMUP" -f "$script" >"$BENCH_TMP/pgbench-$label-warmup.out" 2>&1 &
+		BG_PIDS=($!)
+		BG_RC=0
+		wait "${BG_PIDS[0]}" || BG_RC=$?
+		BG_PIDS=()
+		(( BG_RC == 0 )) || { cat "$BENCH_TMP/pgbench-$label-warmup.out"; die "pgbench warm-up failed"; }
+	fi
+	run_bg "$BENCH_TMP/pgbench-$label.out" pgbench -n -M prepared -c "$CONCURRENCY" -j "$PGBENCH_JOBS" -T "$DURATION" -f "$script"
+	(( BG_RC == 0 )) || FAILED+=("pgbench $label exit $BG_RC")
+	PGBENCH_TPS="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_TMP/pgbench-$label.out" | tail -n1)"
+	PGBENCH_LAT="$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$BENCH_TMP/pgbench-$label.out" | tail -n1)"
+	echo
+}
+run_pgbench c "$PGBENCH_SQL"
 PGBENCH_ROWS=$(( $(q "select count(*) from events where dedupe_key like '${PGBENCH_PREFIX}%'") - PGBENCH_ROWS_BEFORE ))
-echo
+# (d) the lean ceiling, in a table of its own, dropped afterwards
+q "drop table if exists $LEAN_TABLE; create table $LEAN_TABLE (id bigint generated always as identity primary key,
+	dedupe_key text not null unique, raw_body bytea not null)" >/dev/null
+run_pgbench d "$LEAN_SQL"
+LEAN_TPS="$PGBENCH_TPS" LEAN_LAT="$PGBENCH_LAT"
+q "drop table if exists $LEAN_TABLE" >/dev/null || log "could not drop $LEAN_TABLE"
+PGBENCH_TPS="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_TMP/pgbench-c.out" | tail -n1)"
+PGBENCH_LAT="$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$BENCH_TMP/pgbench-c.out" | tail -n1)"
 
 # The pgbench rows are benchmark litter on an external database.
 if [[ "$DB_MODE" == external && "${KEEP_PGBENCH_ROWS:-0}" != 1 ]]; then
@@ -384,6 +475,7 @@ verdict() { # value op target -> PASS/FAIL
 		print ok ? "PASS" : "FAIL" }'
 }
 RATIO="$(awk -v a="$C_TPUT" -v b="$PGBENCH_TPS" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b }')"
+LEAN_RATIO="$(awk -v a="$C_TPUT" -v b="$LEAN_TPS" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b }')"
 O_P99="$(rv open p99_ms)"
 O_TPUT="$(rv open answered_in_window_per_s)"
 
@@ -404,6 +496,9 @@ row "open loop non-202 / errors / never sent" "$(rv open non202) / $(rv open err
 row "pgbench same INSERT, c=$CONCURRENCY: TPS" "$PGBENCH_TPS" "" ""
 row "pgbench latency average ms" "$PGBENCH_LAT" "" ""
 row "ratio service / pgbench" "$RATIO" ">= 0.5" "$(verdict "$RATIO" ">=" 0.5)"
+row "pgbench lean INSERT c=$CONCURRENCY: TPS" "$LEAN_TPS" "" ""
+row "pgbench lean latency average ms" "$LEAN_LAT" "" ""
+row "ratio service / lean pgbench" "$LEAN_RATIO" ">= 1.0" "$(verdict "$LEAN_RATIO" ">=" 1.0)"
 row "rows stored by service = new 202 answers" "$STORED / $ACKED_NEW" "equal" "$( ((STORED == ACKED_NEW)) && echo PASS || echo FAIL)"
 row "pgbench rows inserted (incl. warm-up)" "$PGBENCH_ROWS" "" ""
 cpu_cell() { # run -> "service/postgres/client/machine"
@@ -413,7 +508,7 @@ row "closed loop CPU % svc/pg/client/machine" "$(cpu_cell closed)" "" ""
 row "open loop CPU % svc/pg/client/machine" "$(cpu_cell open)" "" ""
 row "service start-up s" "$STARTUP_S" "" ""
 echo
-echo "BENCH closed_tput=$C_TPUT closed_p50_ms=$(rv closed p50_ms) closed_p99_ms=$(rv closed p99_ms) closed_p999_ms=$(rv closed p999_ms) open_rate=$RATE open_tput=$O_TPUT open_p50_ms=$(rv open p50_ms) open_p99_ms=$O_P99 open_p999_ms=$(rv open p999_ms) pgbench_tps=$PGBENCH_TPS ratio=$RATIO rows_stored=$STORED acked_new=$ACKED_NEW startup_s=$STARTUP_S"
+echo "BENCH closed_tput=$C_TPUT closed_p50_ms=$(rv closed p50_ms) closed_p99_ms=$(rv closed p99_ms) closed_p999_ms=$(rv closed p999_ms) open_rate=$RATE open_tput=$O_TPUT open_p50_ms=$(rv open p50_ms) open_p99_ms=$O_P99 open_p999_ms=$(rv open p999_ms) pgbench_tps=$PGBENCH_TPS ratio=$RATIO lean_tps=$LEAN_TPS lean_ratio=$LEAN_RATIO rows_stored=$STORED acked_new=$ACKED_NEW startup_s=$STARTUP_S"
 
 # Figures for bench/suite.sh (and BENCH_RESULTS).
 result ingest.closed_throughput "$C_TPUT" deliveries/s
@@ -426,6 +521,8 @@ result ingest.open_p99_ms "$O_P99" ms
 result ingest.open_p999_ms "$(rv open p999_ms)" ms
 result ingest.pgbench_tps "$PGBENCH_TPS" tx/s
 result ingest.ratio_to_pgbench "$RATIO" ratio
+result ingest.lean_pgbench_tps "$LEAN_TPS" tx/s
+result ingest.ratio_to_lean_pgbench "$LEAN_RATIO" ratio
 result ingest.non202_errors "$(( $(rvn closed total_non202) + $(rvn open total_non202) + LOAD_ERRORS ))" count
 result ingest.row_check "$( ((STORED == ACKED_NEW)) && echo OK || echo MISMATCH)" -
 result ingest.machine_busy_before_pct "$BUSY_BEFORE" %
@@ -438,6 +535,7 @@ MISSED=()
 [[ "$(verdict "$C_TPUT" ">=" 3000)" == PASS ]] || MISSED+=("throughput")
 [[ "$(verdict "$O_P99" "<" 20)" == PASS ]] || MISSED+=("open-loop p99")
 [[ "$(verdict "$RATIO" ">=" 0.5)" == PASS ]] || MISSED+=("ratio to pgbench")
+[[ "$(verdict "$LEAN_RATIO" ">=" 1.0)" == PASS ]] || MISSED+=("ratio to lean pgbench")
 (( ${#MISSED[@]} == 0 )) || log "targets missed: ${MISSED[*]}"
 
 if (( ${#FAILED[@]} > 0 )); then

@@ -1,8 +1,10 @@
 package dev.aqid.receiver.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 import dev.aqid.receiver.amiqus.PlainText;
@@ -85,12 +87,91 @@ class DeliveryParser {
 		if (text == null) {
 			return null;
 		}
+		Instant fast = rfc3339(text);
+		if (fast != null) {
+			return fast;
+		}
 		try {
 			return OffsetDateTime.parse(text).toInstant();
 		}
 		catch (DateTimeParseException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * The usual form of Amiqus's timestamps, {@code 2024-05-07T12:00:00Z} (a fraction and
+	 * a {@code ±hh:mm} offset allowed), read by hand: {@link OffsetDateTime#parse} took a
+	 * tenth of the request's CPU under load. Null for anything else, which then goes to
+	 * {@link OffsetDateTime#parse}, so every answer is the one it would give.
+	 */
+	static Instant rfc3339(String text) {
+		int n = text.length();
+		if (n < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':'
+				|| text.charAt(16) != ':') {
+			return null;
+		}
+		int year = digits(text, 0, 4);
+		int month = digits(text, 5, 2);
+		int day = digits(text, 8, 2);
+		int hour = digits(text, 11, 2);
+		int minute = digits(text, 14, 2);
+		int second = digits(text, 17, 2);
+		if ((year | month | day | hour | minute | second) < 0) {
+			return null;
+		}
+		int i = 19;
+		int nanos = 0;
+		if (text.charAt(i) == '.') {
+			int start = ++i;
+			while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+				i++;
+			}
+			int length = i - start;
+			if (length < 1 || length > 9) {
+				return null;
+			}
+			nanos = digits(text, start, length);
+			for (int k = length; k < 9; k++) {
+				nanos *= 10;
+			}
+		}
+		int offsetSeconds;
+		if (i == n - 1 && text.charAt(i) == 'Z') {
+			offsetSeconds = 0;
+		}
+		else if (i == n - 6 && (text.charAt(i) == '+' || text.charAt(i) == '-') && text.charAt(i + 3) == ':') {
+			int hours = digits(text, i + 1, 2);
+			int minutes = digits(text, i + 4, 2);
+			if ((hours | minutes) < 0 || hours > 18 || minutes > 59) {
+				return null;
+			}
+			offsetSeconds = ((text.charAt(i) == '-') ? -1 : 1) * (hours * 3600 + minutes * 60);
+		}
+		else {
+			return null;
+		}
+		try {
+			return OffsetDateTime
+				.of(year, month, day, hour, minute, second, nanos, ZoneOffset.ofTotalSeconds(offsetSeconds))
+				.toInstant();
+		}
+		catch (DateTimeException ex) {
+			return null;
+		}
+	}
+
+	/** The decimal number of {@code length} ASCII digits at {@code start}, or -1. */
+	private static int digits(String text, int start, int length) {
+		int value = 0;
+		for (int i = start; i < start + length; i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			value = value * 10 + (c - '0');
+		}
+		return value;
 	}
 
 }

@@ -29,13 +29,13 @@ import org.springframework.stereotype.Component;
  * Tells subscribers that events may have arrived, so that a long-polling reader re-reads
  * the stream instead of polling it.
  * <p>
- * Every insert into the events table notifies channel {@value #CHANNEL} in its own
- * transaction (a statement-level trigger, {@code V8__notify_event_arrivals.sql}: one
- * notification per batch), and PostgreSQL delivers it when that transaction commits. This
- * instance listens on <em>one</em> connection of its own, opened with the datasource's
- * URL and credentials but outside the Hikari pool, read by one thread with pgjdbc's
- * {@link PGConnection#getNotifications(int)}, and fans each notification out to its
- * subscribers in memory: hundreds of waiting requests cost one connection. (A pooled
+ * Every insert statement that stored events notifies channel {@value #CHANNEL} right
+ * after it committed ({@link EventStore}, in a transaction of its own: one notification
+ * per batch; {@code V12__notify_arrivals_after_commit.sql} says why not in the insert).
+ * This instance listens on <em>one</em> connection of its own, opened with the
+ * datasource's URL and credentials but outside the Hikari pool, read by one thread with
+ * pgjdbc's {@link PGConnection#getNotifications(int)}, and fans each notification out to
+ * its subscribers in memory: hundreds of waiting requests cost one connection. (A pooled
  * connection kept for good would take a slot sized for request work, keep a session
  * LISTENing should it ever go back to the pool, and trip leak detection; this one is
  * named {@code aqid-receiver-listen} in {@code pg_stat_activity}.)

@@ -12,6 +12,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -22,10 +24,13 @@ import org.springframework.stereotype.Repository;
  * row is a batch of one) in its own (auto-commit) transaction: when it returns, the rows
  * are committed. The unique constraint on {@code dedupe_key} makes concurrent
  * redeliveries of one delivery collapse into one row; PostgreSQL makes the losers wait
- * for the winner's commit, so the follow-up read always finds the winner's id.
+ * for the winner's commit, so the follow-up read always finds the winner's id. After a
+ * statement that stored events, channel {@value EventArrivals#CHANNEL} is notified.
  */
 @Repository
 class EventStore {
+
+	private static final Logger log = LoggerFactory.getLogger(EventStore.class);
 
 	/**
 	 * One statement for any number of rows: one commit and one WAL flush per batch. It
@@ -73,6 +78,14 @@ class EventStore {
 			delete from replay_guards g
 			 where g.body_sha256 = ?
 			   and not exists (select 1 from events e where e.dedupe_key = g.dedupe_key)""";
+
+	/**
+	 * Wakes long-polling readers ({@link EventArrivals}) once a statement stored events.
+	 * Sent after the insert committed, as a transaction of its own: PostgreSQL serialises
+	 * the commits of notifying transactions (a lock held until the commit's WAL flush is
+	 * done), so a NOTIFY inside the insert would let only one batch commit at a time.
+	 */
+	private static final String NOTIFY_ARRIVALS = "select pg_notify('" + EventArrivals.CHANNEL + "', '')";
 
 	private static final int MAX_ROUNDS = 3;
 
@@ -124,6 +137,9 @@ class EventStore {
 					}
 				}
 			}
+			if (!stored.isEmpty()) {
+				notifyArrivals(con);
+			}
 			return null;
 		});
 		List<EventRow> missing = rows.stream().filter((row) -> !stored.containsKey(row.dedupeKey())).toList();
@@ -152,6 +168,19 @@ class EventStore {
 			});
 		}
 		return stored;
+	}
+
+	/**
+	 * The rows are committed (auto-commit) when this runs; a failure here loses nothing:
+	 * waiters re-read on their recheck interval anyway.
+	 */
+	private static void notifyArrivals(Connection con) {
+		try (PreparedStatement ps = con.prepareStatement(NOTIFY_ARRIVALS)) {
+			ps.execute();
+		}
+		catch (SQLException ex) {
+			log.debug("Could not notify {} of stored events: {}", EventArrivals.CHANNEL, ex.toString());
+		}
 	}
 
 	private static void bindAll(Connection con, PreparedStatement ps, List<EventRow> rows) throws SQLException {

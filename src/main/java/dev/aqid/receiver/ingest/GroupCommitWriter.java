@@ -1,6 +1,7 @@
 package dev.aqid.receiver.ingest;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,15 @@ class GroupCommitWriter implements SmartLifecycle {
 		}
 		Map<String, StoredEvent> stored;
 		try {
-			stored = this.store.storeAll(batch.stream().map(Pending::row).toList());
+			// In dedupe key order (the replay guards are claimed in body hash order by
+			// the
+			// statement itself): several writers' batches then take their unique-index
+			// entries in one global order and cannot deadlock over redeliveries. Rows in
+			// one batch arrived together, so their order among themselves is arbitrary.
+			stored = this.store.storeAll(batch.stream()
+				.map(Pending::row)
+				.sorted(Comparator.comparing(EventStore.EventRow::dedupeKey))
+				.toList());
 		}
 		catch (DataIntegrityViolationException ex) {
 			batch.forEach(this::writeAlone);

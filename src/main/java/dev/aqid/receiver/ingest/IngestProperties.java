@@ -15,7 +15,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize larger bodies are refused with 413 before they are buffered
  * @param storeTimeout longest a single insert may take before the delivery is answered
  * with 503 (Amiqus waits 5 seconds)
- * @param writers threads that store deliveries (group commit)
+ * @param writers threads that store deliveries (group commit); two, so that one batch is
+ * gathered and sent while the other commits
  * @param batchSize most deliveries stored by one statement and commit
  * @param rejectionLogInterval shortest time between two log lines about refused
  * deliveries for the same reason (a flood of forgeries must not flood the log; the metric
@@ -26,7 +27,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("amiqus.webhook")
 record IngestProperties(@DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize,
-		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("1") int writers, @DefaultValue("64") int batchSize,
+		@DefaultValue("3s") Duration storeTimeout, @DefaultValue("2") int writers, @DefaultValue("64") int batchSize,
 		@DefaultValue("1m") Duration rejectionLogInterval, @DefaultValue("7d") Duration replayWindow) {
 
 	public IngestProperties {

@@ -76,7 +76,7 @@ class EventsController {
 	@ApiResponse(responseCode = "400", description = "A parameter has a value the API does not accept",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(ref = OpenApiConfiguration.PROBLEM)))
-	DeferredResult<EventPage> list(
+	EventPage list(
 			@Parameter(
 					description = "Exact alias (record.updated), or a prefix ending in * (record.*); * is every alias",
 					example = "record.*") @RequestParam(name = "alias", required = false) String alias,
@@ -106,20 +106,70 @@ class EventsController {
 					configured maximum (60s by default); 0 or absent answers at once.""",
 					schema = @Schema(type = "string", pattern = "^[0-9]{1,9}(ms|s|m)?$"),
 					example = "30s") @RequestParam(name = "wait", required = false) String wait) {
+		// A request naming wait is mapped to listWaiting (the more specific mapping), so
+		// this
+		// one always answers at once, on the request's own thread: no async dispatch.
+		Listing listing = listing(alias, recordId, clientId, status, receivedAfter, receivedBefore, limit, cursor);
+		return page(listing).orElse(listing.empty());
+	}
+
+	/**
+	 * {@code GET /api/events?wait=…}: the same list, and when it is empty, a long poll
+	 * (Spring MVC async, so that a waiting request holds no Tomcat thread). Documented
+	 * with {@link #list}, whose wait parameter it serves.
+	 */
+	@GetMapping(params = "wait")
+	@Operation(hidden = true)
+	DeferredResult<EventPage> listWaiting(@RequestParam(name = "alias", required = false) String alias,
+			@RequestParam(name = "record_id", required = false) Long recordId,
+			@RequestParam(name = "client_id", required = false) Long clientId,
+			@RequestParam(name = "status", required = false) EnrichmentStatus status,
+			@RequestParam(name = "received_after",
+					required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime receivedAfter,
+			@RequestParam(name = "received_before",
+					required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime receivedBefore,
+			@RequestParam(name = "limit", defaultValue = "" + DEFAULT_LIMIT) int limit,
+			@RequestParam(name = "cursor", required = false) String cursor,
+			@RequestParam(name = "wait", required = false) String wait) {
+		Listing listing = listing(alias, recordId, clientId, status, receivedAfter, receivedBefore, limit, cursor);
+		Duration waitFor = WaitParameter.parse(wait, this.longPoll.maxWait());
+		if (waitFor.isZero()) {
+			DeferredResult<EventPage> now = new DeferredResult<>();
+			now.setResult(page(listing).orElse(listing.empty()));
+			return now;
+		}
+		return this.longPolls.await(() -> page(listing), waitFor, listing.empty());
+	}
+
+	private static Listing listing(String alias, Long recordId, Long clientId, EnrichmentStatus status,
+			OffsetDateTime receivedAfter, OffsetDateTime receivedBefore, int limit, String cursor) {
 		if (limit < 1 || limit > MAX_LIMIT) {
 			throw new InvalidParameter("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
 		}
 		StreamCursor after = (cursor != null && !cursor.isEmpty()) ? StreamCursor.decode(cursor) : null;
 		EventFilter filter = new EventFilter(AliasParameter.parse(alias), recordId, clientId, status, receivedAfter,
 				receivedBefore);
-		Duration waitFor = WaitParameter.parse(wait, this.longPoll.maxWait());
-		EventPage empty = new EventPage(List.of(), (after != null) ? after.encode() : null);
-		if (waitFor.isZero()) {
-			DeferredResult<EventPage> now = new DeferredResult<>();
-			now.setResult(page(filter, after, limit).orElse(empty));
-			return now;
+		return new Listing(filter, after, limit);
+	}
+
+	/**
+	 * What a list request asks for: the filter, the cursor (null: from the start), the
+	 * page size.
+	 */
+	private record Listing(EventFilter filter, StreamCursor after, int limit) {
+
+		/**
+		 * The answer when nothing follows the cursor: the cursor sent (null when none).
+		 */
+		EventPage empty() {
+			return new EventPage(List.of(), (this.after != null) ? this.after.encode() : null);
 		}
-		return this.longPolls.await(() -> page(filter, after, limit), waitFor, empty);
+
+	}
+
+	/** The events after the cursor, or empty when there are none (yet). */
+	private Optional<EventPage> page(Listing listing) {
+		return page(listing.filter(), listing.after(), listing.limit());
 	}
 
 	/** The events after the cursor, or empty when there are none (yet). */

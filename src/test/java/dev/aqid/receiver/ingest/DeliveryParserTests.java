@@ -13,6 +13,25 @@ class DeliveryParserTests {
 	private final DeliveryParser parser = new DeliveryParser(JsonMapper.builder().build());
 
 	@Test
+	void readsTimestampsExactlyAsOffsetDateTimeParseDoes() {
+		String[] samples = { "2024-05-07T12:00:00Z", "2024-05-07T12:00:00.5Z", "2024-05-07T12:00:00.123456789Z",
+				"2024-05-07T12:00:00+01:00", "2024-05-07T12:00:00-05:30", "2024-05-07T12:00:00.25+14:00",
+				"2024-05-07T12:00:00-00:00", "2024-02-29T23:59:59Z", "2024-12-31T23:59:59.999999999-18:00" };
+		for (String sample : samples) {
+			assertThat(DeliveryParser.rfc3339(sample)).as(sample)
+				.isEqualTo(java.time.OffsetDateTime.parse(sample).toInstant());
+		}
+		// Anything else is left to OffsetDateTime.parse (which may still accept it).
+		String[] others = { "2024-05-07t12:00:00z", "2024-05-07T12:00Z", "2024-05-07T12:00:00", "2023-02-29T12:00:00Z",
+				"2024-05-07T24:00:00Z", "2024-05-07T12:00:00.Z", "2024-05-07T12:00:00.1234567890Z",
+				"2024-05-07T12:00:00+19:00", "2024-05-07T12:00:00+01:00:00", "+12024-05-07T12:00:00Z",
+				"2024-05-07T12:00:60Z", "2024-05-07T12:00:00+1:00", "2024-0a-07T12:00:00Z" };
+		for (String other : others) {
+			assertThat(DeliveryParser.rfc3339(other)).as(other).isNull();
+		}
+	}
+
+	@Test
 	void readsClientRecordEvent() {
 		DeliveryContent content = parse("""
 				{"webhook":{"uuid":"5c1d7a0e-1111-4222-8333-944445555666","created_at":"2024-05-07T12:00:00Z",
