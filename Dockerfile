@@ -23,6 +23,11 @@ COPY --from=build /src/extracted/dependencies/ ./
 COPY --from=build /src/extracted/spring-boot-loader/ ./
 COPY --from=build /src/extracted/snapshot-dependencies/ ./
 COPY --from=build /src/extracted/application/ ./
+# README "Memory": the serial collector (2 cores or fewer is its home ground; no concurrent
+# threads, no remembered sets) and a heap that grows only as far as the live data needs, up to
+# half the container's memory limit; fail fast rather than limp on when out of memory. Set
+# before the training run so that it runs with the same options as the service.
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=50 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:+ExitOnOutOfMemoryError"
 # Class data sharing (README "Start-up"): a training run refreshes the context once and
 # archives every class it loaded; each start then maps them instead of loading them from the
 # jars. It runs here, in the final image, because the archive only fits the JVM that wrote
@@ -32,9 +37,6 @@ RUN java -XX:ArchiveClassesAtExit=application.jsa -Dspring.context.exit=onRefres
         -Dspring.profiles.active=cds-training -Dlogging.level.root=warn -jar application.jar
 USER 10001:10001
 EXPOSE 8080
-# Fail fast rather than limp on when out of memory. The memory settings are README
-# "Memory": the serial collector and a heap that grows only as far as the live data needs.
-ENV JAVA_TOOL_OPTIONS="-XX:+ExitOnOutOfMemoryError"
 # Liveness without curl (not in the JRE image): a plain HTTP request over bash's /dev/tcp.
 # Orchestrators should use /actuator/health/liveness and /actuator/health/readiness.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
