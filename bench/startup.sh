@@ -97,8 +97,9 @@ java_args() { # build
 	case "$1" in
 		base) echo $SERVICE_JAVA_OPTS $BASE_JAVA_OPTS -jar "$BASE_JAR" ;;
 		new) echo $SERVICE_JAVA_OPTS $NEW_JAVA_OPTS -jar "$JAR" ;;
-		new-cds) echo $SERVICE_JAVA_OPTS $NEW_JAVA_OPTS -XX:SharedArchiveFile="$CDS_DIR/application.jsa" \
-			-jar "$CDS_DIR/$(basename "$JAR")" ;;
+		# relative paths, run from CDS_DIR: the archive records the class path as the training
+		# run saw it, and a JVM given another spelling of it ignores the archive
+		new-cds) echo $SERVICE_JAVA_OPTS $NEW_JAVA_OPTS -XX:SharedArchiveFile=application.jsa -jar "$(basename "$JAR")" ;;
 	esac
 }
 
@@ -109,9 +110,11 @@ start_and_time() { # build log-file
 	http="$(free_port)"
 	db="$(free_port "$http")"
 	t0=$(date +%s.%N)
-	env -u AMIQUS_API_TOKEN -u SPRING_DATASOURCE_URL "SERVER_PORT=$http" "RECEIVER_DATA_DIR=$DATA_DIR" \
+	local dir="$ROOT"
+	[[ "$1" == new-cds ]] && dir="$CDS_DIR"
+	(cd "$dir" && exec env -u AMIQUS_API_TOKEN -u SPRING_DATASOURCE_URL "SERVER_PORT=$http" "RECEIVER_DATA_DIR=$DATA_DIR" \
 		"RECEIVER_EMBEDDED_DB_PORT=$db" "AMIQUS_DEMO_ENABLED=false" "AMIQUS_WEBHOOK_SECRETS=startup-bench" \
-		java "${args[@]}" >"$out" 2>&1 &
+		java "${args[@]}") >"$out" 2>&1 &
 	SERVICE_PID=$!
 	deadline=$(($(date +%s) + STARTUP_TIMEOUT))
 	until curl -fsS --max-time 2 "http://127.0.0.1:$http/actuator/health/readiness" 2>/dev/null | grep -q '"status":"UP"'; do
@@ -123,7 +126,7 @@ start_and_time() { # build log-file
 	# Spring's own figure: "Started ... in 7.3 seconds (process running for 8.1)".
 	SPRING_S="$(sed -n 's/.*Started .* in \([0-9.]*\) seconds.*/\1/p' "$out" | head -n1)"
 	RSS_MB=$(($(proc_kb "$SERVICE_PID") / 1024))
-	if [[ "$1" == new-cds ]] && grep -q 'Unable to use shared archive\|shared class paths mismatch' "$out"; then
+	if [[ "$1" == new-cds ]] && grep -q 'Unable to use shared archive\|shared class paths mismatch\|Required classpath entry' "$out"; then
 		log "WARNING: the JVM did not use the CDS archive: $(grep -m1 'cds' "$out")"
 	fi
 }
