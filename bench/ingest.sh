@@ -54,7 +54,7 @@ ROUNDS="${ROUNDS:-2}"
 RECOMMENDED_JAVA_OPTS="-XX:+UseSerialGC -Xms32m -Xmx512m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40"
 NEW_JAVA_OPTS="${NEW_JAVA_OPTS-$RECOMMENDED_JAVA_OPTS}"
 BASE_JAVA_OPTS="${BASE_JAVA_OPTS:-}"
-NEW_ENV="${NEW_ENV-MALLOC_ARENA_MAX=2}" # environment of the new build's run (README "Memory")
+NEW_ENV="${NEW_ENV:-}"   # environment of the new build's run, e.g. MALLOC_ARENA_MAX=2
 BASE_ENV="${BASE_ENV:-}"
 if [[ -n "$BASE_JAR" ]]; then
 	require_positive ROUNDS
@@ -78,7 +78,8 @@ if [[ -n "$BASE_JAR" ]]; then
 	fig() { # build round name
 		sed -n "s/^RESULT $3=\([^ ]*\) .*/\1/p" "$SIDE_TMP/$1.$2" 2>/dev/null | head -n1
 	}
-	med() { grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+	med() { { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+	side_results=()
 	names=(ingest.closed_throughput ingest.closed_p99_ms ingest.open_p99_ms ingest.pgbench_tps ingest.ratio_to_pgbench
 		memory.service_vmhwm_mb memory.service_rss_max_mb memory.service_threads_max ingest.non202_errors)
 	echo
@@ -91,9 +92,10 @@ if [[ -n "$BASE_JAR" ]]; then
 		b="$(tr ' ' '\n' <<<"$b_all" | med)" nw="$(tr ' ' '\n' <<<"$n_all" | med)"
 		r="$(awk -v a="$nw" -v b="$b" 'BEGIN { if (a ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.2f", a / b; else print "-" }')"
 		printf '| %-34s | %-28s | %-28s | %-9s |\n' "$n" "$b (${b_all% })" "$nw (${n_all% })" "$r"
-		result "$n" "$nw" -
-		result "$n.base" "$b" -
+		side_results+=("$n $nw" "$n.base $b")
 	done
+	echo
+	for r in "${side_results[@]}"; do result ${r% *} "${r##* }" -; done
 	exit "$side_rc"
 fi
 
