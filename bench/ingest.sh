@@ -46,6 +46,62 @@ BENCH_NAME=ingest-bench
 # shellcheck source=bench/lib.sh
 source "$SCRIPT_DIR/lib.sh"
 
+# --------------------------------------------------------------------------- base beside new
+# BASE_JAR set: no run of its own, but ROUNDS rounds of this script on BASE_JAR (with
+# BASE_JAVA_OPTS) and on JAR (with NEW_JAVA_OPTS, default the recommended JVM options of
+# README "Memory"), alternating and starting with a different build each round, then a
+# table of both side by side (medians over the rounds) and RESULT lines: the new build's
+# under the usual names, the base's with the suffix .base.
+BASE_JAR="${BASE_JAR:-}"
+ROUNDS="${ROUNDS:-2}"
+RECOMMENDED_JAVA_OPTS="-XX:+UseSerialGC -Xms32m -Xmx512m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40"
+NEW_JAVA_OPTS="${NEW_JAVA_OPTS-$RECOMMENDED_JAVA_OPTS}"
+BASE_JAVA_OPTS="${BASE_JAVA_OPTS:-}"
+NEW_ENV="${NEW_ENV:-}"   # environment of the new build's run, e.g. MALLOC_ARENA_MAX=2
+BASE_ENV="${BASE_ENV:-}"
+if [[ -n "$BASE_JAR" ]]; then
+	require_positive ROUNDS
+	[[ -f "$BASE_JAR" ]] || die "BASE_JAR $BASE_JAR not found"
+	SIDE_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-side.XXXXXX")"
+	trap 'rm -rf "$SIDE_TMP"' EXIT
+	builds=(base new)
+	side_rc=0
+	for round in $(seq 1 "$ROUNDS"); do
+		for i in 0 1; do
+			build="${builds[$(((i + round - 1) % 2))]}"
+			if [[ "$build" == base ]]; then jar="$BASE_JAR" opts="$BASE_JAVA_OPTS" envs="$BASE_ENV"; else jar="$JAR" opts="$NEW_JAVA_OPTS" envs="$NEW_ENV"; fi
+			log "round $round: $build ($jar, SERVICE_JAVA_OPTS=$opts, environment: ${envs:-as is})"
+			: >"$SIDE_TMP/$build.$round"
+			# shellcheck disable=SC2086
+			env $envs BASE_JAR="" JAR="$jar" SERVICE_JAVA_OPTS="$opts" BENCH_RESULTS="$SIDE_TMP/$build.$round" \
+				"$SCRIPT_DIR/ingest.sh" >"$SIDE_TMP/$build.$round.out" 2>&1 || { side_rc=1; log "round $round $build failed: $SIDE_TMP/$build.$round.out"; tail -n 20 "$SIDE_TMP/$build.$round.out" >&2; }
+			grep -E '^(RESULT (ingest|memory)\.|== memory|threads|nmt )' "$SIDE_TMP/$build.$round.out" | sed "s/^/[$build $round] /"
+		done
+	done
+	fig() { # build round name
+		sed -n "s/^RESULT $3=\([^ ]*\) .*/\1/p" "$SIDE_TMP/$1.$2" 2>/dev/null | head -n1
+	}
+	med() { { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+	side_results=()
+	names=(ingest.closed_throughput ingest.closed_p99_ms ingest.open_p99_ms ingest.pgbench_tps ingest.ratio_to_pgbench
+		memory.service_vmhwm_mb memory.service_rss_max_mb memory.service_threads_max ingest.non202_errors)
+	echo
+	echo "== base beside new, $ROUNDS round(s): base $BASE_JAR ($BASE_JAVA_OPTS), new $JAR ($NEW_JAVA_OPTS)"
+	printf '| %-34s | %-28s | %-28s | %-9s |\n' metric "base (median; each round)" "new (median; each round)" "new/base"
+	printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..30})" "$(printf -- '-%.0s' {1..30})" "-----------"
+	for n in "${names[@]}"; do
+		b_all="" n_all=""
+		for round in $(seq 1 "$ROUNDS"); do b_all+="$(fig base "$round" "$n") "; n_all+="$(fig new "$round" "$n") "; done
+		b="$(tr ' ' '\n' <<<"$b_all" | med)" nw="$(tr ' ' '\n' <<<"$n_all" | med)"
+		r="$(awk -v a="$nw" -v b="$b" 'BEGIN { if (a ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.2f", a / b; else print "-" }')"
+		printf '| %-34s | %-28s | %-28s | %-9s |\n' "$n" "$b (${b_all% })" "$nw (${n_all% })" "$r"
+		side_results+=("$n $nw" "$n.base $b")
+	done
+	echo
+	for r in "${side_results[@]}"; do result ${r% *} "${r##* }" -; done
+	exit "$side_rc"
+fi
+
 [[ "$QUICK" == 0 || "$QUICK" == 1 ]] || die "QUICK is 0 or 1 (got '$QUICK')"
 require_positive CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIMEOUT SUPPLY_PER_S
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds (got '$WARMUP')"
@@ -301,7 +357,7 @@ MEM_SAMPLES="$BENCH_TMP/mem.samples"
 	while kill -0 "$SERVICE_PID" 2>/dev/null; do
 		pg="- -"
 		[[ -n "${DB_POSTMASTER_PID:-}" ]] && pg="$(pg_tree_kb "$DB_POSTMASTER_PID")"
-		echo "$(proc_kb "$SERVICE_PID") $pg" >>"$MEM_SAMPLES"
+		echo "$(proc_kb "$SERVICE_PID") $pg $(proc_kb "$SERVICE_PID" Threads)" >>"$MEM_SAMPLES"
 		sleep 0.5
 	done
 ) &
@@ -322,6 +378,14 @@ read -r SVC_RSS_MAX_MB PG_RSS_MAX_MB PG_PSS_MAX_MB < <(awk '
 	{ if ($1 > s) s = $1; if ($2 ~ /^[0-9]+$/) { h = 1; if ($2 > r) r = $2; if ($3 > p) p = $3 } }
 	END { if (h) printf "%d %d %d\n", s / 1024, r / 1024, p / 1024; else printf "%d n/a n/a\n", s / 1024 }' "$MEM_SAMPLES")
 echo "== memory under load ($(wc -l <"$MEM_SAMPLES") samples): service VmHWM ${SVC_HWM_MB} MB, max sampled VmRSS ${SVC_RSS_MAX_MB} MB; embedded PostgreSQL max summed RSS ${PG_RSS_MAX_MB} MB, PSS ${PG_PSS_MAX_MB} MB"
+SVC_THREADS_MAX="$(awk '$4 > t { t = $4 } END { print t + 0 }' "$MEM_SAMPLES")"
+echo "threads: the service's most threads sampled under load ${SVC_THREADS_MAX}"
+# With -XX:NativeMemoryTracking=summary in SERVICE_JAVA_OPTS: where the service's memory is
+# (committed, per JVM area), right after the load.
+if [[ "$SERVICE_JAVA_OPTS" == *NativeMemoryTracking=* ]] && command -v jcmd >/dev/null; then
+	jcmd "$SERVICE_PID" VM.native_memory summary scale=MB 2>/dev/null |
+		sed -n 's/^\(Total\|-  *[A-Za-z ]*\)[ (:]*\(reserved=[0-9]*MB\), \(committed=[0-9]*MB\).*/nmt \1 \3/p' | sed 's/  */ /g' || true
+fi
 echo
 
 # value of key in the RESULT line of a run's output
@@ -528,6 +592,7 @@ result ingest.row_check "$( ((STORED == ACKED_NEW)) && echo OK || echo MISMATCH)
 result ingest.machine_busy_before_pct "$BUSY_BEFORE" %
 result memory.service_vmhwm_mb "$SVC_HWM_MB" MB
 result memory.service_rss_max_mb "$SVC_RSS_MAX_MB" MB
+result memory.service_threads_max "$SVC_THREADS_MAX" threads
 result memory.postgres_rss_sum_max_mb "$PG_RSS_MAX_MB" MB
 result memory.postgres_pss_sum_max_mb "$PG_PSS_MAX_MB" MB
 

@@ -2,6 +2,7 @@ package dev.aqid.receiver.system;
 
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
@@ -14,8 +15,12 @@ class NoExternalDatabaseConfigured implements Condition {
 
 	@Override
 	public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		return !StringUtils.hasText(context.getEnvironment().getProperty("spring.datasource.url"))
-				&& context.getEnvironment().getProperty("receiver.embedded-db-enabled", Boolean.class, true);
+		return matches(context.getEnvironment());
+	}
+
+	static boolean matches(Environment environment) {
+		return !StringUtils.hasText(environment.getProperty("spring.datasource.url"))
+				&& environment.getProperty("receiver.embedded-db-enabled", Boolean.class, true);
 	}
 
 }
