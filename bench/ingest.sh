@@ -7,7 +7,6 @@
 #   SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/receiver SPRING_DATASOURCE_USERNAME=u \
 #     SPRING_DATASOURCE_PASSWORD=p bench/ingest.sh      # external PostgreSQL (see README.md)
 #   BASE_JAR=/path/to/old.jar ROUNDS=3 bench/ingest.sh  # old and new jar side by side, alternating
-#   BASE_JAR= bench/ingest.sh            # JAR alone (BASE_JAR defaults to the landed main's jar when present)
 #
 # Runs (a) a closed loop at CONCURRENCY, (b) an open loop at RATE/s, both with wrk
 # (bench/ingest.lua) sending deliveries pre-signed by bench/SignRequests.java, (c) pgbench doing
@@ -83,8 +82,9 @@ if [[ -n "$BASE_JAR" ]]; then
 	}
 	med() { { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 	side_results=()
-	names=(ingest.closed_throughput ingest.closed_p99_ms ingest.open_p99_ms ingest.pgbench_tps ingest.ratio_to_pgbench
-		memory.service_vmhwm_mb memory.service_rss_max_mb memory.service_threads_max ingest.non202_errors)
+	names=(ingest.closed_throughput ingest.closed_p50_ms ingest.closed_p99_ms ingest.open_answered_per_s ingest.open_p50_ms
+		ingest.open_p99_ms ingest.open_p999_ms ingest.pgbench_tps ingest.ratio_to_pgbench ingest.lean_pgbench_tps
+		ingest.ratio_to_lean_pgbench memory.service_vmhwm_mb memory.service_rss_max_mb memory.service_threads_max ingest.non202_errors)
 	echo
 	echo "== base beside new, $ROUNDS round(s): base $BASE_JAR ($BASE_JAVA_OPTS), new $JAR ($NEW_JAVA_OPTS)"
 	printf '| %-34s | %-28s | %-28s | %-9s |\n' metric "base (median; each round)" "new (median; each round)" "new/base"
@@ -108,65 +108,6 @@ require_positive CONCURRENCY DURATION RATE PGBENCH_JOBS STARTUP_TIMEOUT STOP_TIM
 [[ "$CLOSED_WARMUP" =~ ^[0-9]+$ ]] || die "CLOSED_WARMUP must be a whole number of seconds (got '$CLOSED_WARMUP')"
 [[ "$DUPLICATES_EVERY" =~ ^[0-9]+$ && "$DUPLICATES_EVERY" != 1 ]] || die "DUPLICATES_EVERY must be 0 or a number >= 2 (got '$DUPLICATES_EVERY')"
 [[ -z "$OPEN_CONNECTIONS" || "$OPEN_CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "OPEN_CONNECTIONS must be a positive integer"
-
-# --------------------------------------------------------------------------- base vs new
-# With BASE_JAR (by default the landed main's jar below, when that file exists; BASE_JAR= turns
-# it off), the whole benchmark runs ROUNDS times for each build, base first, alternating, each
-# run with its own fresh service and data dir, and then prints the figures side by side with
-# their medians: on a shared 2-core machine only a comparison within one run means something.
-# The medians of JAR's runs are its RESULT lines; BASE_JAR's are ingest.base.*.
-BASE_JAR="${BASE_JAR-/work/base/receiver-0961622.jar}"
-ROUNDS="${ROUNDS:-1}"
-if [[ -n "$BASE_JAR" && "${INGEST_COMPARE_INNER:-0}" != 1 ]]; then
-	require_positive ROUNDS
-	if [[ ! -f "$BASE_JAR" ]]; then
-		log "BASE_JAR $BASE_JAR not found: benchmarking $JAR alone"
-	else
-		cd "$ROOT"
-		build_jar_if_missing
-		COMPARE_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-compare.XXXXXX")"
-		compare_rc=0
-		for ((round = 1; round <= ROUNDS; round++)); do
-			for build in base new; do
-				jar="$JAR"
-				[[ "$build" == base ]] && jar="$BASE_JAR"
-				log "round $round/$ROUNDS: $build ($jar)"
-				rc=0
-				env INGEST_COMPARE_INNER=1 "JAR=$jar" BENCH_RESULTS= "$SCRIPT_DIR/ingest.sh" \
-					| tee "$COMPARE_TMP/$build.$round.out" || rc=$?
-				(( rc == 0 || rc == 3 )) || compare_rc=1
-			done
-		done
-		keys="closed_tput closed_p50_ms closed_p99_ms open_tput open_p50_ms open_p99_ms open_p999_ms pgbench_tps ratio lean_tps lean_ratio"
-		median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-		bench_value() { sed -n 's/^BENCH //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | grep -E '^[0-9.]+$'; }
-		echo
-		echo "== base vs new: $ROUNDS round(s), alternating (base $(basename "$BASE_JAR"), new $(basename "$JAR"))"
-		printf '| %-14s | %-40s | %-40s | %8s | %8s |\n' metric "base, per round" "new, per round" "base med" "new med"
-		for k in $keys; do
-			b="" n=""
-			for ((round = 1; round <= ROUNDS; round++)); do
-				b+="$(bench_value "$COMPARE_TMP/base.$round.out" "$k" || echo -) "
-				n+="$(bench_value "$COMPARE_TMP/new.$round.out" "$k" || echo -) "
-			done
-			bm="$(for f in "$COMPARE_TMP"/base.*.out; do bench_value "$f" "$k"; done | median)"
-			nm="$(for f in "$COMPARE_TMP"/new.*.out; do bench_value "$f" "$k"; done | median)"
-			printf '| %-14s | %-40s | %-40s | %8s | %8s |\n' "$k" "$b" "$n" "$bm" "$nm"
-			declare "MED_BASE_$k=$bm" "MED_NEW_$k=$nm"
-		done
-		echo
-		for pair in closed_tput:closed_throughput closed_p50_ms:closed_p50_ms closed_p99_ms:closed_p99_ms \
-			open_tput:open_answered_per_s open_p99_ms:open_p99_ms open_p999_ms:open_p999_ms pgbench_tps:pgbench_tps \
-			ratio:ratio_to_pgbench lean_tps:lean_pgbench_tps lean_ratio:ratio_to_lean_pgbench; do
-			k="${pair%%:*}" name="${pair##*:}"
-			v="MED_NEW_$k" w="MED_BASE_$k"
-			result "ingest.$name" "${!v}" -
-			result "ingest.base.$name" "${!w}" -
-		done
-		[[ "${KEEP_TMP:-0}" == 1 ]] && log "per-run outputs kept in $COMPARE_TMP" || rm -rf "$COMPARE_TMP"
-		exit "$compare_rc"
-	fi
-fi
 
 # --------------------------------------------------------------------------- cleanup
 BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ingest-bench.XXXXXX")"

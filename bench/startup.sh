@@ -3,7 +3,7 @@
 #
 #   bench/startup.sh               # RUNS=3: per build, three fresh data dirs, each started twice
 #   RUNS=1 bench/startup.sh        # one of each
-#   BASE_JAR= bench/startup.sh     # this build only (plain jar and CDS)
+#   BASE_JAR=old.jar bench/startup.sh  # that jar beside this build (plain jar and CDS)
 #   CDS=0 bench/startup.sh         # without the class-data-sharing variant
 #
 # Measures the time from launching the packaged service (embedded PostgreSQL,
@@ -12,7 +12,7 @@
 #   existing  again on the same data dir after a clean stop (SIGTERM)
 # for up to three builds, interleaved (each round runs every build once, in a rotating order,
 # so that the machine's drift hits all of them alike):
-#   base      BASE_JAR with java -jar (default: the landed main's jar in /work/base)
+#   base      BASE_JAR with java -jar (when set: say, the landed main's jar)
 #   new       JAR with java -jar
 #   new-cds   JAR extracted (java -Djarmode=tools -jar JAR extract) and started with the
 #             class-data-sharing archive of a training run (profile cds-training, README
@@ -31,7 +31,7 @@ STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-240}" # seconds to wait for readiness
 STOP_TIMEOUT="${STOP_TIMEOUT:-60}"
 POLL="${POLL:-0.1}"                       # seconds between readiness polls
 JAR="${JAR:-$ROOT/target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar}"
-BASE_JAR="${BASE_JAR-/work/base/receiver-0961622.jar}" # empty: no base build
+BASE_JAR="${BASE_JAR:-}" # a jar to run beside this build (say, the landed main's); empty: none
 CDS="${CDS:-1}"                           # 1: also the CDS variant of JAR
 SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:-}" # JVM options of every build
 BASE_JAVA_OPTS="${BASE_JAVA_OPTS:-}"      # ... and of one build only
