@@ -99,7 +99,7 @@ class EventEnricher {
 	 */
 	int enrichBatch(String owner, BooleanSupplier keepGoing) {
 		Instant claimedAt = this.clock.instant();
-		List<ClaimedEvent> claimed = this.queue.claim(owner, this.properties.batchSize(), this.properties.lease(),
+		List<ClaimedEvent> claimed = this.queue.claim(owner, claimSize(), this.properties.lease(),
 				this.properties.settleDelay());
 		if (claimed.isEmpty()) {
 			return 0;
@@ -118,6 +118,16 @@ class EventEnricher {
 			settle(toFetch, fetchStale(toFetch, claimedAt, keepGoing), owner);
 		}
 		return claimed.size();
+	}
+
+	/**
+	 * A batch, but no more events than this worker's share of the rate limit can fetch
+	 * before it would hand them back (half the lease): under a backlog the rest stay
+	 * queued, where fresh events overtake them, instead of going round in leases.
+	 */
+	private int claimSize() {
+		int share = this.fetcher.turnsWithin(this.properties.lease().dividedBy(2)) / this.properties.workers();
+		return Math.max(1, Math.min(this.properties.batchSize(), share));
 	}
 
 	private void settleWithoutFetch(ClaimedEvent event, EnrichmentPlan plan, String owner) {
@@ -175,14 +185,29 @@ class EventEnricher {
 				outcomes.put(target.key(), this.inFlight.fetchOnce(target.key(), newest.freshAfter(),
 						() -> this.tracing.continuing("enrich " + target.kind().column(), newest.traceParent(),
 								Map.of("event.id", Long.toString(newest.id()), "amiqus.object", target.kind().column()),
-								(propagation) -> fetch(target))));
+								(propagation) -> fetch(target, handBackAt))));
 			}
 		}
 		return outcomes;
 	}
 
-	private FetchOutcome fetch(Target target) {
+	private FetchOutcome fetch(Target target, Instant handBackAt) {
 		if (this.pause.active()) {
+			return FetchOutcome.deferred(this.pause.until(), this.pause.reason());
+		}
+		try {
+			// Paced to the rate limit: a turn after the hand-back time hands the event
+			// back.
+			if (!this.fetcher.awaitTurn(handBackAt)) {
+				return FetchOutcome.deferred(this.clock.instant(), null);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return FetchOutcome.deferred(this.clock.instant(), null);
+		}
+		if (this.pause.active()) {
+			// A 429 came while this fetch waited for its turn.
 			return FetchOutcome.deferred(this.pause.until(), this.pause.reason());
 		}
 		Instant started = this.clock.instant();
