@@ -326,7 +326,6 @@ public class AmiqusClient {
 	private Response send(String operation, HttpMethod method, Object body, @Nullable String bearer, String uri,
 			Object... variables) {
 		Timer.Sample sample = this.metrics.start();
-		Instant startedAt = this.clock.instant();
 		this.pacer.started();
 		Response response;
 		try {
@@ -342,12 +341,12 @@ public class AmiqusClient {
 						clientResponse.getHeaders(), clientResponse.getBody().readAllBytes()), true);
 		}
 		catch (ResourceAccessException ex) {
-			this.pacer.finished(startedAt, null);
+			this.pacer.finished(null);
 			this.metrics.finished(operation, AmiqusApiMetrics.IO_ERROR, sample);
 			throw new AmiqusUnreachable(operation, ex);
 		}
 		catch (RuntimeException ex) {
-			this.pacer.finished(startedAt, null);
+			this.pacer.finished(null);
 			throw ex;
 		}
 		this.metrics.finished(operation, Integer.toString(response.status()), sample);
@@ -355,7 +354,7 @@ public class AmiqusClient {
 		if (seen != null) {
 			this.rateLimit.set(seen);
 		}
-		this.pacer.finished(startedAt, seen);
+		this.pacer.finished(seen);
 		return response;
 	}
 

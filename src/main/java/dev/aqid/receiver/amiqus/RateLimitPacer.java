@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * opens at the first call after the previous window ended. Every answer says the limit
  * and what is left ({@code X-RateLimit-Limit}, {@code -Remaining}); only a {@code 429}
  * says when the window ends ({@code X-RateLimit-Reset}). So the pacer estimates the end:
- * a window is taken to open at the start of the call whose answer shows {@code Remaining}
- * going up (or at the first call seen), and to last {@code window}. That estimate is
- * never later than the truth by more than a call's network time, and {@code slack} covers
- * it.
+ * a window is taken to open when the answer that shows {@code Remaining} going up (or the
+ * first answer seen) arrives, and to last {@code window}. The window opened while that
+ * call was under way, so the estimate is never earlier than the truth, and later by at
+ * most one call's time: the pacer may spend a window's budget a little slowly, never too
+ * fast. (Taking the call's start instead was early by a cold first call's second or two,
+ * and the call after the estimated end got a {@code 429}.)
  * <p>
  * Each replica spends what is left, less a {@code reserve} and its own calls in flight,
  * evenly over the time left in the window. {@code Remaining} already counts every other
@@ -147,13 +149,12 @@ final class RateLimitPacer {
 
 	/**
 	 * A call ended.
-	 * @param startedAt when it was sent
 	 * @param seen the rate-limit headers it brought, null if none (or no answer)
 	 */
-	synchronized void finished(Instant startedAt, RateLimitStatus seen) {
+	synchronized void finished(RateLimitStatus seen) {
 		this.inFlight = Math.max(0, this.inFlight - 1);
 		if (seen != null && seen.limit() != null && seen.remaining() != null) {
-			observe(startedAt, seen.limit(), seen.remaining(), seen.reset());
+			observe(seen.limit(), seen.remaining(), seen.reset());
 		}
 		else if (seen != null && seen.reset() != null) {
 			this.windowEnd = seen.reset();
@@ -162,7 +163,7 @@ final class RateLimitPacer {
 		notifyAll();
 	}
 
-	private void observe(Instant startedAt, int limit, int remaining, Instant reset) {
+	private void observe(int limit, int remaining, Instant reset) {
 		Instant now = this.clock.instant();
 		boolean first = this.limit < 0;
 		this.limit = limit;
@@ -172,8 +173,8 @@ final class RateLimitPacer {
 		}
 		else if (first || remaining > this.remaining + jump(limit)
 				|| (!now.isBefore(this.windowEnd) && remaining >= this.remaining)) {
-			// A new window (or the first seen): it opened at this call at the latest.
-			this.windowEnd = startedAt.plus(this.window);
+			// A new window (or the first seen): it opened by the time this answer came.
+			this.windowEnd = now.plus(this.window);
 			this.remaining = remaining;
 			log.debug("Amiqus rate-limit window renewed: {} of {} calls left", remaining, limit);
 			if (this.engaged && !this.waitedThisWindow) {

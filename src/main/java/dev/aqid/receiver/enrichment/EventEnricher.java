@@ -8,9 +8,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+
+import jakarta.annotation.PreDestroy;
 
 import dev.aqid.receiver.ingest.EnrichmentQueue;
 import dev.aqid.receiver.ingest.ClaimedEvent;
@@ -24,6 +32,7 @@ import dev.aqid.receiver.system.EventTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -62,6 +71,9 @@ class EventEnricher {
 
 	private final InFlightFetches inFlight;
 
+	/** Threads that make the fetches, shared by every worker of this instance. */
+	private final ThreadPoolExecutor fetchers;
+
 	private final EventTracing tracing;
 
 	private final SnapshotRedaction redaction;
@@ -83,6 +95,14 @@ class EventEnricher {
 		this.properties = properties;
 		this.clock = clock;
 		this.inFlight = new InFlightFetches(clock);
+		this.fetchers = new ThreadPoolExecutor(properties.fetchConcurrency(), properties.fetchConcurrency(), 30,
+				TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new CustomizableThreadFactory("enrichment-fetch-"));
+		this.fetchers.allowCoreThreadTimeOut(true);
+	}
+
+	@PreDestroy
+	void shutDown() {
+		this.fetchers.shutdownNow();
 	}
 
 	/** Whether the last answer Amiqus gave to a fetch was 401 or 403. */
@@ -170,23 +190,44 @@ class EventEnricher {
 			newestEvent.merge(target.key(), event, (a, b) -> a.freshAfter().isAfter(b.freshAfter()) ? a : b);
 		}));
 		Map<Target.Key, Instant> fetchedAt = this.snapshots.fetchedAt(targets.keySet());
-		Map<Target.Key, FetchOutcome> outcomes = new HashMap<>();
+		Map<Target.Key, FetchOutcome> outcomes = new ConcurrentHashMap<>();
+		List<CompletableFuture<Void>> fetches = new ArrayList<>();
 		for (Target target : targets.values()) {
 			Instant fetched = fetchedAt.get(target.key());
 			ClaimedEvent newest = newestEvent.get(target.key());
 			if (fetched != null && !fetched.isBefore(newest.freshAfter())) {
 				outcomes.put(target.key(), FetchOutcome.FRESH);
+				continue;
 			}
-			else if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
-				outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
-			}
-			else {
+			// Concurrently, up to fetch-concurrency for the whole instance; the rate
+			// limit's pacing spaces the calls themselves.
+			fetches.add(CompletableFuture.runAsync(() -> {
+				if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
+					outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
+					return;
+				}
 				// With tracing on, the fetch continues the newest event's trace.
 				outcomes.put(target.key(), this.inFlight.fetchOnce(target.key(), newest.freshAfter(),
 						() -> this.tracing.continuing("enrich " + target.kind().column(), newest.traceParent(),
 								Map.of("event.id", Long.toString(newest.id()), "amiqus.object", target.kind().column()),
 								(propagation) -> fetch(target, handBackAt))));
+			}, this.fetchers));
+		}
+		// All of them end before the round goes on; the first that threw (the database
+		// while storing, say) fails the round as it did when the worker fetched itself.
+		RuntimeException thrown = null;
+		for (CompletableFuture<Void> fetch : fetches) {
+			try {
+				fetch.join();
 			}
+			catch (CompletionException ex) {
+				if (thrown == null) {
+					thrown = (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+				}
+			}
+		}
+		if (thrown != null) {
+			throw thrown;
 		}
 		return outcomes;
 	}
