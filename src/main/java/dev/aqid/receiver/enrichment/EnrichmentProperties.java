@@ -30,7 +30,7 @@ record EnrichmentProperties(@DefaultValue("true") boolean enabled, @DefaultValue
 		@DefaultValue("50") int batchSize, @DefaultValue("1m") Duration lease, @DefaultValue("1s") Duration settleDelay,
 		@DefaultValue("250ms") Duration pollInterval, @DefaultValue("8") int maxAttempts,
 		@DefaultValue("2s") Duration backoffMin, @DefaultValue("10m") Duration backoffMax,
-		@DefaultValue("5m") Duration authFailurePause, @DefaultValue("8") int fetchConcurrency) {
+		@DefaultValue("5m") Duration authFailurePause, @DefaultValue("4") int fetchConcurrency) {
 
 	public EnrichmentProperties {
 		if (workers < 1 || batchSize < 1 || maxAttempts < 1 || fetchConcurrency < 1) {
