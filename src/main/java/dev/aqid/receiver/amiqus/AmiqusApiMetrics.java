@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Timer;
 /**
  * {@code amiqus_api_calls_total{operation,status}} (status: the HTTP code, or
  * {@code io_error} when no response came), {@code amiqus_api_call_duration_seconds} by
- * operation, and {@code amiqus_api_rate_limit_remaining} (NaN until Amiqus has sent the
- * header).
+ * operation, {@code amiqus_api_rate_limit_remaining} (NaN until Amiqus has sent the
+ * header), {@code amiqus_api_rate_limit_pace_calls_per_second} (what the pacer allows
+ * until the window ends) and {@code amiqus_api_rate_limit_wait_seconds} (time waited for
+ * a turn). {@code 429}s are {@code amiqus_api_calls_total{status="429"}}.
  */
 final class AmiqusApiMetrics {
 
@@ -19,12 +21,26 @@ final class AmiqusApiMetrics {
 
 	private final MeterRegistry registry;
 
-	AmiqusApiMetrics(MeterRegistry registry, Supplier<Integer> rateLimitRemaining) {
+	private final Timer turnWait;
+
+	AmiqusApiMetrics(MeterRegistry registry, Supplier<Integer> rateLimitRemaining, RateLimitPacer pacer) {
 		this.registry = registry;
+		Gauge.builder("amiqus.api.rate.limit.pace", pacer, RateLimitPacer::pace)
+			.description("Amiqus calls per second this instance may make until the rate-limit window ends")
+			.baseUnit("calls_per_second")
+			.strongReference(true)
+			.register(registry);
+		this.turnWait = Timer.builder("amiqus.api.rate.limit.wait")
+			.description("Time enrichment waited for its turn to call Amiqus (pacing to the rate limit)")
+			.register(registry);
 		Gauge.builder("amiqus.api.rate.limit.remaining", rateLimitRemaining, AmiqusApiMetrics::valueOrNaN)
 			.description("X-RateLimit-Remaining of the latest Amiqus API response that carried it")
 			.strongReference(true)
 			.register(registry);
+	}
+
+	void waitedForTurn(Timer.Sample sample) {
+		sample.stop(this.turnWait);
 	}
 
 	Timer.Sample start() {

@@ -3,6 +3,8 @@ package dev.aqid.receiver.amiqus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -52,6 +54,8 @@ public class AmiqusClient {
 
 	private final AmiqusCredentials credentials;
 
+	private final RateLimitPacer pacer;
+
 	/**
 	 * A client that sends the properties' personal access token, if any.
 	 * @param restClientBuilder the builder to start from
@@ -61,13 +65,15 @@ public class AmiqusClient {
 	 */
 	public AmiqusClient(RestClient.Builder restClientBuilder, AmiqusApiProperties properties,
 			MeterRegistry meterRegistry, Clock clock) {
-		this(restClientBuilder, properties, meterRegistry, clock, AmiqusCredentials.personal(properties));
+		this(restClientBuilder, properties, meterRegistry, clock, AmiqusCredentials.personal(properties),
+				AmiqusRateLimitProperties.DEFAULTS);
 	}
 
 	@Autowired
 	AmiqusClient(RestClient.Builder restClientBuilder, AmiqusApiProperties properties, MeterRegistry meterRegistry,
-			Clock clock, AmiqusCredentials credentials) {
+			Clock clock, AmiqusCredentials credentials, AmiqusRateLimitProperties rateLimits) {
 		this.clock = clock;
+		this.pacer = new RateLimitPacer(clock, rateLimits.window(), rateLimits.reserve(), rateLimits.slack());
 		this.credentials = credentials;
 		HttpClient httpClient = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
@@ -77,7 +83,7 @@ public class AmiqusClient {
 			.requestFactory(requestFactory)
 			.defaultHeaders((headers) -> headers.setAccept(List.of(MediaType.APPLICATION_JSON)))
 			.build();
-		this.metrics = new AmiqusApiMetrics(meterRegistry, () -> this.rateLimit.get().remaining());
+		this.metrics = new AmiqusApiMetrics(meterRegistry, () -> this.rateLimit.get().remaining(), this.pacer);
 	}
 
 	/**
@@ -230,6 +236,36 @@ public class AmiqusClient {
 		return this.rateLimit.get();
 	}
 
+	/**
+	 * Waits for this instance's turn to call Amiqus, so that calls spread over the
+	 * rate-limit window and a backlog drains at the limit without a {@code 429}: what is
+	 * left of the window ({@code X-RateLimit-Remaining}, which counts every replica's
+	 * calls), less a reserve and the calls in flight, is spent evenly until the window's
+	 * end. Calls made without asking (the registrar's, the health check's) still count.
+	 * @param deadline the latest start worth waiting for
+	 * @return true when the caller may call at once; false, without waiting, when its
+	 * turn would come after the deadline
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	public boolean awaitTurn(Instant deadline) throws InterruptedException {
+		Timer.Sample sample = this.metrics.start();
+		boolean turn = this.pacer.awaitTurn(deadline);
+		if (turn) {
+			this.metrics.waitedForTurn(sample);
+		}
+		return turn;
+	}
+
+	/**
+	 * About how many calls this instance may start within the period at the current pace:
+	 * for sizing work to the rate limit.
+	 * @param period the period
+	 * @return at least 1; {@link Integer#MAX_VALUE} before any rate-limit header was seen
+	 */
+	public int turnsWithin(Duration period) {
+		return this.pacer.turnsWithin(period);
+	}
+
 	private JsonNode get(String operation, String uri, Object... variables) {
 		return json(operation, exchange(operation, HttpMethod.GET, null, uri, variables), true);
 	}
@@ -290,6 +326,7 @@ public class AmiqusClient {
 	private Response send(String operation, HttpMethod method, Object body, @Nullable String bearer, String uri,
 			Object... variables) {
 		Timer.Sample sample = this.metrics.start();
+		this.pacer.started();
 		Response response;
 		try {
 			RestClient.RequestBodySpec request = this.restClient.method(method).uri(uri, variables);
@@ -304,14 +341,20 @@ public class AmiqusClient {
 						clientResponse.getHeaders(), clientResponse.getBody().readAllBytes()), true);
 		}
 		catch (ResourceAccessException ex) {
+			this.pacer.finished(null);
 			this.metrics.finished(operation, AmiqusApiMetrics.IO_ERROR, sample);
 			throw new AmiqusUnreachable(operation, ex);
+		}
+		catch (RuntimeException ex) {
+			this.pacer.finished(null);
+			throw ex;
 		}
 		this.metrics.finished(operation, Integer.toString(response.status()), sample);
 		RateLimitStatus seen = AmiqusRateLimits.of(response.headers());
 		if (seen != null) {
 			this.rateLimit.set(seen);
 		}
+		this.pacer.finished(seen);
 		return response;
 	}
 

@@ -98,8 +98,9 @@ public final class AmiqusEmulator implements AutoCloseable {
 
 	/**
 	 * Forgets all subscriptions, delivery logs, entities and logged requests, and undoes
-	 * {@link #requireToken}, {@link #failNext} and {@link #setLatency}. Webhook ids keep
-	 * counting up, so that an id from before never names a new subscription.
+	 * {@link #requireToken}, {@link #failNext}, {@link #setLatency} and
+	 * {@link #enforceRateLimit}. Webhook ids keep counting up, so that an id from before
+	 * never names a new subscription.
 	 */
 	public void reset() {
 		this.state.reset();
@@ -139,6 +140,32 @@ public final class AmiqusEmulator implements AutoCloseable {
 			throw new IllegalArgumentException("latency must be zero or more");
 		}
 		this.state.setLatency(latency);
+	}
+
+	/**
+	 * Enforces a rate limit as Amiqus does: {@code limit} requests per fixed window that
+	 * opens at the first request after the previous window ended (Laravel's throttle);
+	 * {@code X-RateLimit-Remaining} counts down, and a request over the limit is refused
+	 * with {@code 429}, {@code Retry-After} (seconds) and {@code X-RateLimit-Reset} (unix
+	 * time) and is not counted. Without it (the default) the headers say 200 a minute and
+	 * nothing is refused.
+	 * @param limit requests per window, 0 to stop enforcing
+	 * @param window the window's length (Amiqus: a minute)
+	 */
+	public void enforceRateLimit(int limit, Duration window) {
+		if (limit < 0 || window == null || window.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new IllegalArgumentException("limit must be 0 or more and the window at least a second");
+		}
+		this.state.enforceRateLimit(limit, window);
+	}
+
+	/**
+	 * How many API requests the enforced rate limit refused with {@code 429} (injected
+	 * failures not included), since the start or the last {@link #reset()}.
+	 * @return the count
+	 */
+	public long rateLimitedRequests() {
+		return this.state.rateLimited();
 	}
 
 	/**

@@ -17,10 +17,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * What every request to the emulated API goes through before its controller, as at
  * Amiqus: it is logged for {@link AmiqusEmulator#requests()}, delayed by the configured
- * latency, counted against the rate limit ({@code X-RateLimit-*} headers), failed when a
- * test injected a fault, refused with {@code 413} over 1 MiB, and refused with {@code 401
- * {"error": "Unauthenticated."}} (and counted) when a token is demanded and missing, or
- * an OAuth access token is expired or revoked.
+ * latency, counted against the rate limit ({@code X-RateLimit-*} headers; refused with
+ * {@code 429}, {@code Retry-After} and {@code X-RateLimit-Reset} over it when a limit is
+ * enforced), failed when a test injected a fault, refused with {@code 413} over 1 MiB,
+ * and refused with {@code 401 {"error": "Unauthenticated."}} (and counted) when a token
+ * is demanded and missing, or an OAuth access token is expired or revoked.
  */
 class EmulatorApiFilter extends OncePerRequestFilter {
 
@@ -43,8 +44,19 @@ class EmulatorApiFilter extends OncePerRequestFilter {
 		this.state
 			.logRequest(new ApiRequest(request.getMethod(), relative + ((query != null) ? "?" + query : ""), now));
 		pause(this.state.latency());
-		response.setHeader("X-RateLimit-Limit", Integer.toString(EmulatorState.RATE_LIMIT));
-		response.setHeader("X-RateLimit-Remaining", Integer.toString(this.state.countRequest(now)));
+		Instant answered = this.state.now();
+		EmulatorState.RateLimitAnswer rate = this.state.countRequest(answered);
+		response.setHeader("X-RateLimit-Limit", Integer.toString(rate.limit()));
+		response.setHeader("X-RateLimit-Remaining", Integer.toString(rate.remaining()));
+		if (rate.refusedUntil() != null) {
+			// As Laravel: whole seconds, rounded up so that a client waiting them is not
+			// refused again.
+			long wait = Math.max(1, (Duration.between(answered, rate.refusedUntil()).toMillis() + 999) / 1000);
+			response.setHeader("Retry-After", Long.toString(wait));
+			response.setHeader("X-RateLimit-Reset", Long.toString(answered.getEpochSecond() + wait));
+			write(response, 429, AmiqusAnswers.forStatus(429));
+			return;
+		}
 		Optional<Integer> fault = this.state.takeFault();
 		if (fault.isPresent()) {
 			int status = fault.get();

@@ -40,9 +40,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * Settings, as any Spring Boot property ({@link Options}): {@code server.port} (default
  * 0: any free one), {@code emulator.latency} (delay of every API answer, a
- * {@link Duration} such as {@code 50ms} or {@code 8s}) and {@code emulator.records}
- * (records and clients {@code 1..N}, small objects; record {@code i} belongs to client
- * {@code i}).
+ * {@link Duration} such as {@code 50ms} or {@code 8s}), {@code emulator.records} (records
+ * and clients {@code 1..N}, small objects; record {@code i} belongs to client {@code i}),
+ * and {@code emulator.rate-limit} with {@code emulator.rate-limit-window} (default
+ * {@code 1m}): requests allowed per window, refused with {@code 429} beyond, as
+ * {@link AmiqusEmulator#enforceRateLimit} (default 0: none enforced).
  * <p>
  * Prints one line {@code EMULATOR base_url=... stats_url=...} once it serves, then serves
  * until it is stopped; on {@code SIGTERM} or {@code SIGINT} it prints the final counts as
@@ -66,8 +68,8 @@ public final class EmulatorMain {
 	}
 
 	@Bean
-	RequestTally emulatorRequestTally() {
-		return new RequestTally();
+	RequestTally emulatorRequestTally(AmiqusEmulator emulator) {
+		return new RequestTally(emulator);
 	}
 
 	@Bean
@@ -82,11 +84,13 @@ public final class EmulatorMain {
 	ApplicationListener<ApplicationReadyEvent> emulatorSeed(AmiqusEmulator emulator, Options options) {
 		return (event) -> {
 			emulator.setLatency(options.latency());
+			emulator.enforceRateLimit(options.rateLimit(), options.rateLimitWindow());
 			emulator.putRecordsAndClients(1, options.records());
 			String base = emulator.baseUrl();
 			String stats = base.substring(0, base.indexOf(AmiqusAnswers.BASE_PATH)) + STATS_PATH;
 			System.out.println("EMULATOR base_url=" + base + " stats_url=" + stats + " records=" + options.records()
-					+ " latency_ms=" + options.latency().toMillis());
+					+ " latency_ms=" + options.latency().toMillis() + " rate_limit=" + options.rateLimit()
+					+ " rate_limit_window_s=" + options.rateLimitWindow().toSeconds());
 			System.out.flush();
 		};
 	}
@@ -96,9 +100,13 @@ public final class EmulatorMain {
 	 *
 	 * @param latency delay of every API answer
 	 * @param records records and clients {@code 1..N} to serve
+	 * @param rateLimit API requests allowed per window, refused with 429 beyond; 0 (the
+	 * default) enforces none
+	 * @param rateLimitWindow the rate limit's window
 	 */
 	@ConfigurationProperties("emulator")
-	record Options(@DefaultValue("0ms") Duration latency, @DefaultValue("0") int records) {
+	record Options(@DefaultValue("0ms") Duration latency, @DefaultValue("0") int records,
+			@DefaultValue("0") int rateLimit, @DefaultValue("1m") Duration rateLimitWindow) {
 
 	}
 
@@ -115,6 +123,12 @@ public final class EmulatorMain {
 		private long total;
 
 		private boolean finalPrinted;
+
+		private final AmiqusEmulator emulator;
+
+		RequestTally(AmiqusEmulator emulator) {
+			this.emulator = emulator;
+		}
 
 		@Override
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -144,6 +158,7 @@ public final class EmulatorMain {
 				line.append(' ').append(operation).append('=').append(this.byOperation.getOrDefault(operation, 0L));
 			}
 			// Every request is counted as it arrives; nothing can overflow any more.
+			line.append(" rate_limited=").append(this.emulator.rateLimitedRequests());
 			return line.append(" overflow=false").toString();
 		}
 

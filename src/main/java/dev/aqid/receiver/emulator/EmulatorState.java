@@ -68,6 +68,12 @@ final class EmulatorState {
 
 	private int rateUsed;
 
+	private int enforcedLimit;
+
+	private Duration enforcedWindow = Duration.ofMinutes(1);
+
+	private long rateLimited;
+
 	private final EmulatedOAuth oauth;
 
 	EmulatorState(Clock clock) {
@@ -215,18 +221,54 @@ final class EmulatorState {
 	}
 
 	/**
-	 * Counts a request against the minute's budget.
-	 * @return requests left in this minute, never below 0 (the emulator does not refuse
-	 * requests over the limit: use {@link #failNext} for 429s)
+	 * Counts a request against the rate limit. Not enforced (the default): 200 a calendar
+	 * minute, never refused (use {@link #failNext} for 429s). Enforced: Laravel's fixed
+	 * window, as Amiqus (a Laravel application) has it: the window opens at the first
+	 * request after the previous one ended, and a request over the limit is refused, not
+	 * counted.
+	 * @return the headers' figures, and whether the request is refused
 	 */
-	synchronized int countRequest(Instant now) {
-		Instant window = now.truncatedTo(ChronoUnit.MINUTES);
-		if (!window.equals(this.rateWindow)) {
-			this.rateWindow = window;
+	synchronized RateLimitAnswer countRequest(Instant now) {
+		if (this.enforcedLimit <= 0) {
+			Instant window = now.truncatedTo(ChronoUnit.MINUTES);
+			if (!window.equals(this.rateWindow)) {
+				this.rateWindow = window;
+				this.rateUsed = 0;
+			}
+			this.rateUsed++;
+			return new RateLimitAnswer(RATE_LIMIT, Math.max(0, RATE_LIMIT - this.rateUsed), null);
+		}
+		if (!now.isBefore(this.rateWindow)) {
+			this.rateWindow = now.plus(this.enforcedWindow);
 			this.rateUsed = 0;
 		}
+		if (this.rateUsed >= this.enforcedLimit) {
+			this.rateLimited++;
+			return new RateLimitAnswer(this.enforcedLimit, 0, this.rateWindow);
+		}
 		this.rateUsed++;
-		return Math.max(0, RATE_LIMIT - this.rateUsed);
+		return new RateLimitAnswer(this.enforcedLimit, this.enforcedLimit - this.rateUsed, null);
+	}
+
+	synchronized void enforceRateLimit(int limit, Duration window) {
+		this.enforcedLimit = limit;
+		this.enforcedWindow = window;
+		this.rateWindow = Instant.EPOCH;
+		this.rateUsed = 0;
+	}
+
+	synchronized long rateLimited() {
+		return this.rateLimited;
+	}
+
+	/**
+	 * @param limit {@code X-RateLimit-Limit}
+	 * @param remaining {@code X-RateLimit-Remaining}
+	 * @param refusedUntil when the window ends if the request is refused with 429, else
+	 * null
+	 */
+	record RateLimitAnswer(int limit, int remaining, Instant refusedUntil) {
+
 	}
 
 	synchronized void reset() {
@@ -239,6 +281,9 @@ final class EmulatorState {
 		this.token = null;
 		this.faultsLeft = 0;
 		this.latency = Duration.ZERO;
+		this.enforcedLimit = 0;
+		this.rateLimited = 0;
+		this.rateWindow = Instant.EPOCH;
 		this.oauth.reset();
 	}
 

@@ -1,5 +1,8 @@
 package dev.aqid.receiver.enrichment;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import dev.aqid.receiver.amiqus.AmiqusClient;
 import tools.jackson.databind.JsonNode;
 
@@ -15,6 +18,19 @@ class AmiqusFetcher {
 
 	AmiqusFetcher(AmiqusClient amiqus) {
 		this.amiqus = amiqus;
+	}
+
+	/**
+	 * Waits for this instance's turn under the Amiqus rate limit.
+	 * @return false, without waiting, when the turn would come after the deadline
+	 */
+	boolean awaitTurn(Instant deadline) throws InterruptedException {
+		return this.amiqus.awaitTurn(deadline);
+	}
+
+	/** About how many fetches the rate limit allows this instance within the period. */
+	int turnsWithin(Duration period) {
+		return this.amiqus.turnsWithin(period);
 	}
 
 	/**

@@ -8,9 +8,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+
+import jakarta.annotation.PreDestroy;
 
 import dev.aqid.receiver.ingest.EnrichmentQueue;
 import dev.aqid.receiver.ingest.ClaimedEvent;
@@ -24,6 +32,7 @@ import dev.aqid.receiver.system.EventTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -62,6 +71,9 @@ class EventEnricher {
 
 	private final InFlightFetches inFlight;
 
+	/** Threads that make the fetches, shared by every worker of this instance. */
+	private final ThreadPoolExecutor fetchers;
+
 	private final EventTracing tracing;
 
 	private final SnapshotRedaction redaction;
@@ -83,6 +95,14 @@ class EventEnricher {
 		this.properties = properties;
 		this.clock = clock;
 		this.inFlight = new InFlightFetches(clock);
+		this.fetchers = new ThreadPoolExecutor(properties.fetchConcurrency(), properties.fetchConcurrency(), 30,
+				TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new CustomizableThreadFactory("enrichment-fetch-"));
+		this.fetchers.allowCoreThreadTimeOut(true);
+	}
+
+	@PreDestroy
+	void shutDown() {
+		this.fetchers.shutdownNow();
 	}
 
 	/** Whether the last answer Amiqus gave to a fetch was 401 or 403. */
@@ -99,7 +119,7 @@ class EventEnricher {
 	 */
 	int enrichBatch(String owner, BooleanSupplier keepGoing) {
 		Instant claimedAt = this.clock.instant();
-		List<ClaimedEvent> claimed = this.queue.claim(owner, this.properties.batchSize(), this.properties.lease(),
+		List<ClaimedEvent> claimed = this.queue.claim(owner, claimSize(), this.properties.lease(),
 				this.properties.settleDelay());
 		if (claimed.isEmpty()) {
 			return 0;
@@ -118,6 +138,16 @@ class EventEnricher {
 			settle(toFetch, fetchStale(toFetch, claimedAt, keepGoing), owner);
 		}
 		return claimed.size();
+	}
+
+	/**
+	 * A batch, but no more events than this worker's share of the rate limit can fetch
+	 * before it would hand them back (half the lease): under a backlog the rest stay
+	 * queued, where fresh events overtake them, instead of going round in leases.
+	 */
+	private int claimSize() {
+		int share = this.fetcher.turnsWithin(this.properties.lease().dividedBy(2)) / this.properties.workers();
+		return Math.max(1, Math.min(this.properties.batchSize(), share));
 	}
 
 	private void settleWithoutFetch(ClaimedEvent event, EnrichmentPlan plan, String owner) {
@@ -160,29 +190,65 @@ class EventEnricher {
 			newestEvent.merge(target.key(), event, (a, b) -> a.freshAfter().isAfter(b.freshAfter()) ? a : b);
 		}));
 		Map<Target.Key, Instant> fetchedAt = this.snapshots.fetchedAt(targets.keySet());
-		Map<Target.Key, FetchOutcome> outcomes = new HashMap<>();
+		Map<Target.Key, FetchOutcome> outcomes = new ConcurrentHashMap<>();
+		List<CompletableFuture<Void>> fetches = new ArrayList<>();
 		for (Target target : targets.values()) {
 			Instant fetched = fetchedAt.get(target.key());
 			ClaimedEvent newest = newestEvent.get(target.key());
 			if (fetched != null && !fetched.isBefore(newest.freshAfter())) {
 				outcomes.put(target.key(), FetchOutcome.FRESH);
+				continue;
 			}
-			else if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
-				outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
-			}
-			else {
+			// Concurrently, up to fetch-concurrency for the whole instance; the rate
+			// limit's pacing spaces the calls themselves.
+			fetches.add(CompletableFuture.runAsync(() -> {
+				if (!keepGoing.getAsBoolean() || this.clock.instant().isAfter(handBackAt)) {
+					outcomes.put(target.key(), FetchOutcome.deferred(this.clock.instant(), null));
+					return;
+				}
 				// With tracing on, the fetch continues the newest event's trace.
 				outcomes.put(target.key(), this.inFlight.fetchOnce(target.key(), newest.freshAfter(),
 						() -> this.tracing.continuing("enrich " + target.kind().column(), newest.traceParent(),
 								Map.of("event.id", Long.toString(newest.id()), "amiqus.object", target.kind().column()),
-								(propagation) -> fetch(target))));
+								(propagation) -> fetch(target, handBackAt))));
+			}, this.fetchers));
+		}
+		// All of them end before the round goes on; the first that threw (the database
+		// while storing, say) fails the round as it did when the worker fetched itself.
+		RuntimeException thrown = null;
+		for (CompletableFuture<Void> fetch : fetches) {
+			try {
+				fetch.join();
 			}
+			catch (CompletionException ex) {
+				if (thrown == null) {
+					thrown = (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+				}
+			}
+		}
+		if (thrown != null) {
+			throw thrown;
 		}
 		return outcomes;
 	}
 
-	private FetchOutcome fetch(Target target) {
+	private FetchOutcome fetch(Target target, Instant handBackAt) {
 		if (this.pause.active()) {
+			return FetchOutcome.deferred(this.pause.until(), this.pause.reason());
+		}
+		try {
+			// Paced to the rate limit: a turn after the hand-back time hands the event
+			// back.
+			if (!this.fetcher.awaitTurn(handBackAt)) {
+				return FetchOutcome.deferred(this.clock.instant(), null);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return FetchOutcome.deferred(this.clock.instant(), null);
+		}
+		if (this.pause.active()) {
+			// A 429 came while this fetch waited for its turn.
 			return FetchOutcome.deferred(this.pause.until(), this.pause.reason());
 		}
 		Instant started = this.clock.instant();

@@ -37,11 +37,20 @@ public class EnrichmentQueue {
 		this.publisher = publisher;
 	}
 
+	/**
+	 * Leases up to {@code limit} due events to {@code owner}, the longest due first;
+	 * events that arrived from Amiqus come before replayed ones, so that a large replay
+	 * (a bulk replay, or a backlog replayed after an outage) does not hold fresh events
+	 * back when the Amiqus rate limit is what sets the pace.
+	 */
 	public List<ClaimedEvent> claim(String owner, int limit, Duration lease, Duration settleDelay) {
-		return this.events.claim(owner, seconds(lease), seconds(settleDelay), limit)
-			.stream()
-			.map(Event::claimed)
-			.toList();
+		List<Event> claimed = new ArrayList<>(
+				this.events.claim(owner, seconds(lease), seconds(settleDelay), false, limit));
+		if (claimed.size() < limit) {
+			claimed
+				.addAll(this.events.claim(owner, seconds(lease), seconds(settleDelay), true, limit - claimed.size()));
+		}
+		return claimed.stream().map(Event::claimed).toList();
 	}
 
 	/**

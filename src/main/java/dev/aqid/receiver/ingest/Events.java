@@ -20,8 +20,9 @@ interface Events extends JpaRepository<Event, Long> {
 
 	/**
 	 * Leases up to {@code limit} due events to {@code owner}, skipping rows another
-	 * worker holds locked, and returns them. Native: JPQL has no
-	 * {@code FOR UPDATE SKIP LOCKED} in a subquery, and no {@code UPDATE ... RETURNING}.
+	 * worker holds locked, and returns them: only replayed ones, or only the others.
+	 * Native: JPQL has no {@code FOR UPDATE SKIP LOCKED} in a subquery, and no
+	 * {@code UPDATE ... RETURNING}.
 	 */
 	@Query(value = """
 			update events e
@@ -30,13 +31,15 @@ interface Events extends JpaRepository<Event, Long> {
 			         where enrichment_status = 'pending' and next_attempt_at <= now()
 			           and received_at <= now() - make_interval(secs => :settleSeconds)
 			           and (lease_until is null or lease_until < now())
+			           and (replayed_at is not null) = :replayed
 			         order by next_attempt_at
 			         limit :limit
 			         for update skip locked) due
 			 where e.id = due.id
 			returning e.*""", nativeQuery = true)
 	List<Event> claim(@Param("owner") String owner, @Param("leaseSeconds") double leaseSeconds,
-			@Param("settleSeconds") double settleSeconds, @Param("limit") int limit);
+			@Param("settleSeconds") double settleSeconds, @Param("replayed") boolean replayed,
+			@Param("limit") int limit);
 
 	/**
 	 * The events of this batch that {@code owner} still leases, locked until the

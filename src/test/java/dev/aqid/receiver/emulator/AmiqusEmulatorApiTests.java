@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -225,6 +226,32 @@ class AmiqusEmulatorApiTests {
 
 		assertThat(this.client.rateLimit().limit()).isEqualTo(200);
 		assertThat(this.client.rateLimit().remaining()).isBetween(remaining - 1, 199);
+	}
+
+	@Test
+	void enforcesALimitPerWindowThatOpensAtTheFirstRequest() {
+		this.emulator.enforceRateLimit(3, Duration.ofSeconds(2));
+
+		for (int expected = 2; expected >= 0; expected--) {
+			this.client.status();
+			assertThat(this.client.rateLimit().limit()).isEqualTo(3);
+			assertThat(this.client.rateLimit().remaining()).isEqualTo(expected);
+		}
+		assertThatExceptionOfType(AmiqusRateLimited.class).isThrownBy(this.client::status).satisfies((ex) -> {
+			assertThat(ex.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+			assertThat(this.client.rateLimit().remaining()).isZero();
+			assertThat(this.client.rateLimit().reset()).isNotNull();
+		});
+		assertThat(this.emulator.rateLimitedRequests()).isEqualTo(1);
+
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreExceptionsInstanceOf(AmiqusRateLimited.class)
+			.untilAsserted(() -> {
+				this.client.status();
+				assertThat(this.client.rateLimit().remaining()).isEqualTo(2);
+			});
 	}
 
 	@Test
