@@ -3,7 +3,7 @@
 #
 #   bench/ratelimit.sh                                  # 5,000 events, 2,000 objects, 200/min: ~25 min
 #   N=1500 OBJECTS=600 bench/ratelimit.sh               # smaller: ~3 windows per build
-#   BASE_JAR= bench/ratelimit.sh                        # this build only
+#   BASE_JAR=landed.jar bench/ratelimit.sh              # that build too, after this one
 #
 # The Amiqus stand-in is the project's emulator (EmulatorMain, always from JAR, the build under
 # test: the base build's emulator enforces no limit) enforcing LIMIT calls per WINDOW seconds
@@ -17,7 +17,8 @@
 #   drain time           first received_at to last enriched_at
 #   bound                the limit's own: the calls answered at LIMIT per WINDOW s (goal: drain within 10 %
 #                        of it); also against the ideal, one call per object (OBJECTS calls)
-# RESULT ratelimit.<build>.<metric>=<value> unit=<unit> lines (appended to $BENCH_RESULTS when set).
+# RESULT ratelimit.<metric>=<value> unit=<unit> lines for this build, ratelimit.<metric>.base for
+# the base build (appended to $BENCH_RESULTS when set).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +32,7 @@ LATENCY="${LATENCY:-50ms}"            # stand-in answer time
 CONCURRENCY="${CONCURRENCY:-8}"       # posting connections
 WORKERS="${WORKERS:-4}"               # AMIQUS_ENRICHMENT_WORKERS
 JAR="${JAR:-$ROOT/target/amiqus-webhook-receiver-0.1.0-SNAPSHOT.jar}"
-BASE_JAR="${BASE_JAR-/work/base/receiver-0961622.jar}" # empty: no comparison
+BASE_JAR="${BASE_JAR:-}" # a base jar (say, the landed main's) to run after this build; empty: none
 BUILDS="${BUILDS:-new base}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-480}" # a loaded 2-core machine took over 240 s once
 STOP_TIMEOUT="${STOP_TIMEOUT:-60}"
@@ -205,13 +206,15 @@ run_build() { # name jar
 	echo "drain ${drain}s (first receipt to last enrichment), bound ${bound}s ($calls calls at $LIMIT per ${WINDOW}s): ratio $ratio -> $verdict"
 	echo "against the ideal ${BOUND_S}s (one call per object, $OBJECTS calls): ratio $ideal_ratio"
 	echo "pacing log lines: $pacing_lines; deferred $(prom_sum receiver_enrichment_events_total 'outcome="deferred"')"
-	result "ratelimit.$name.calls_per_object" "$cpo" calls/object
-	result "ratelimit.$name.rate_limited" "$limited" count
-	result "ratelimit.$name.drain_s" "$drain" s
-	result "ratelimit.$name.bound_s" "$bound" s
-	result "ratelimit.$name.drain_vs_bound" "$ratio" ratio
-	result "ratelimit.$name.drain_vs_ideal" "$ideal_ratio" ratio
-	result "ratelimit.$name.pending" "$pending" count
+	local suffix=""
+	[[ "$name" == base ]] && suffix=".base"
+	result "ratelimit.calls_per_object$suffix" "$cpo" calls/object
+	result "ratelimit.rate_limited$suffix" "$limited" count
+	result "ratelimit.drain_s$suffix" "$drain" s
+	result "ratelimit.bound_s$suffix" "$bound" s
+	result "ratelimit.drain_vs_bound$suffix" "$ratio" ratio
+	result "ratelimit.drain_vs_ideal$suffix" "$ideal_ratio" ratio
+	result "ratelimit.pending$suffix" "$pending" count
 	ROWS+=("$(printf '| %-4s | %6s | %6s | %6s | %8s | %5s | %8s | %8s | %6s | %-7s |' "$name" "$total" "$distinct" \
 		"$calls" "$cpo" "$limited" "$drain" "$bound" "$ratio" "$verdict")")
 	stop_service

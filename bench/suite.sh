@@ -12,6 +12,7 @@
 #   enrichment  bench/enrichment.sh: API calls per event, receive-to-enriched lag
 #   query       bench/query.sh: query API latencies at 1,000,000 events
 #   startup     bench/startup.sh: launch to /actuator/health/readiness UP, fresh and existing data dir
+#   ratelimit   bench/ratelimit.sh: draining a backlog against an emulator enforcing 200 calls a minute
 # Each script appends "RESULT <name>=<value> unit=<unit>" lines to the file named by
 # BENCH_RESULTS. The suite prints one markdown table (metric | value | target | previous |
 # change) and writes it with the machine facts to RESULTS_DIR/latest.md, and the raw lines to
@@ -25,7 +26,7 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 
-ALL_PARTS="ingest enrichment query startup"
+ALL_PARTS="ingest enrichment query startup ratelimit"
 QUICK="${QUICK:-0}"
 PARTS="${PARTS:-$ALL_PARTS}"
 BUILD="${BUILD:-1}"          # 1: build the jar first (./mvnw -q -B -DskipTests package); 0: use JAR as it is
@@ -66,12 +67,15 @@ if [[ "$QUICK" == 1 ]]; then
 	export EVENTS="${EVENTS:-20000}" SNAPSHOTS="${SNAPSHOTS:-2000}" REQUESTS="${REQUESTS:-200}"
 	export CONCURRENCIES="${CONCURRENCIES:-1 4}" MAX_SECONDS="${MAX_SECONDS:-30}"
 	export RUNS="${RUNS:-1}"
+	RATELIMIT_N="${RATELIMIT_N:-300}" RATELIMIT_OBJECTS="${RATELIMIT_OBJECTS:-120}"
 else
+	# ratelimit: issue 15's case, 5,000 events about 2,000 records at 200 calls a minute (~12 min)
+	RATELIMIT_N="${RATELIMIT_N:-5000}" RATELIMIT_OBJECTS="${RATELIMIT_OBJECTS:-2000}"
 	# enrichment: distinct records drained as a backlog (a), at a steady rate (a2) and bursts (b);
 	# its phase c (ingest against an 8 s Amiqus, ~2 minutes) only when PHASES asks for it.
 	export PHASES="${PHASES:-a a2 b}"
 fi
-SETTINGS="ingest: CONCURRENCY=${CONCURRENCY:-32} DURATION=${DURATION:-30} CLOSED_WARMUP=${CLOSED_WARMUP:-20} WARMUP=${WARMUP:-5} RATE=${RATE:-1000}; enrichment: PHASES=\"$PHASES\" N=${N:-2000} A2_N=${A2_N:-600} A2_RATE=${A2_RATE:-40} LATENCY=${LATENCY:-50ms}; query: EVENTS=${EVENTS:-1000000} SNAPSHOTS=${SNAPSHOTS:-100000} REQUESTS=${REQUESTS:-2000} CONCURRENCIES=\"${CONCURRENCIES:-1 4}\"; startup: RUNS=${RUNS:-3}"
+SETTINGS="ingest: CONCURRENCY=${CONCURRENCY:-32} DURATION=${DURATION:-30} CLOSED_WARMUP=${CLOSED_WARMUP:-20} WARMUP=${WARMUP:-5} RATE=${RATE:-1000}; enrichment: PHASES=\"$PHASES\" N=${N:-2000} A2_N=${A2_N:-600} A2_RATE=${A2_RATE:-40} LATENCY=${LATENCY:-50ms}; query: EVENTS=${EVENTS:-1000000} SNAPSHOTS=${SNAPSHOTS:-100000} REQUESTS=${REQUESTS:-2000} CONCURRENCIES=\"${CONCURRENCIES:-1 4}\"; startup: RUNS=${RUNS:-3}; ingest ROUNDS=${ROUNDS:-2} with a base build; ratelimit: N=$RATELIMIT_N OBJECTS=$RATELIMIT_OBJECTS LIMIT=${LIMIT:-200}/${WINDOW:-60}s"
 MODE="$([[ "$QUICK" == 1 ]] && echo quick || echo full)"
 
 # --------------------------------------------------------------------------- cleanup
@@ -211,6 +215,9 @@ for part in $ALL_PARTS; do
 	if [[ "$part" == query ]]; then
 		app_port="${APP_PORT:-$(free_port)}"
 		args=("WORK=$BENCH_TMP/query" "APP_PORT=$app_port" "DB_PORT=${DB_PORT:-$(free_port "$app_port")}")
+	elif [[ "$part" == ratelimit ]]; then
+		# its own names for what enrichment and ingest call N and CONCURRENCY
+		args=("N=$RATELIMIT_N" "OBJECTS=$RATELIMIT_OBJECTS" "CONCURRENCY=8" "LATENCY=50ms")
 	fi
 	if [[ -n "$BASE_JAR" && " $BASE_PARTS " == *" $part "* ]]; then
 		if [[ " $NATIVE_BASE_PARTS " == *" $part "* ]]; then
@@ -338,6 +345,13 @@ meta() {
 		startup.fresh_ratio_to_base.cds) LABEL="start-up, fresh data dir: with CDS / base build" DIR=- ;;
 		startup.cds_training_s) LABEL="start-up: the CDS training run" ;;
 		startup.service_rss_at_ready_mb) LABEL="memory: service RSS when just ready (median)" DIR=- ;;
+		ratelimit.calls_per_object) LABEL="rate limit: Amiqus calls per object" DIR=- ;;
+		ratelimit.rate_limited) LABEL="rate limit: calls refused with 429" TARGET="0" CHECK="v == 0" DIR=- ;;
+		ratelimit.drain_s) LABEL="rate limit: time to drain the backlog" DIR=- ;;
+		ratelimit.bound_s) LABEL="rate limit: the limit's own bound for those calls" ;;
+		ratelimit.drain_vs_bound) LABEL="rate limit: drain time / the limit's bound" TARGET="≤ 1.10" CHECK="v <= 1.10" DIR=- ;;
+		ratelimit.drain_vs_ideal) LABEL="rate limit: drain time / bound at one call per object" DIR=- ;;
+		ratelimit.pending) LABEL="rate limit: events still pending at the end" TARGET="0" CHECK="v == 0" DIR=- ;;
 		*) LABEL="$1" ;;
 	esac
 }
