@@ -147,8 +147,9 @@ public final class AmiqusEmulator implements AutoCloseable {
 	 * opens at the first request after the previous window ended (Laravel's throttle);
 	 * {@code X-RateLimit-Remaining} counts down, and a request over the limit is refused
 	 * with {@code 429}, {@code Retry-After} (seconds) and {@code X-RateLimit-Reset} (unix
-	 * time) and is not counted. Without it (the default) the headers say 200 a minute and
-	 * nothing is refused.
+	 * time) and is not counted. Without it (the default) every answer says a limit of 200
+	 * with 199 left, so a client pacing by the headers never slows down, and nothing is
+	 * refused.
 	 * @param limit requests per window, 0 to stop enforcing
 	 * @param window the window's length (Amiqus: a minute)
 	 */
