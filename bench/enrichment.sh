@@ -83,16 +83,6 @@ stop_service() {
 	stop_leftover_postgres "$SERVICE_DIR"
 }
 
-stop_emulator() {
-	if [[ -n "$EMU_PID" ]] && kill -0 "$EMU_PID" 2>/dev/null; then
-		kill -TERM "$EMU_PID" 2>/dev/null || true
-		for _ in $(seq 1 100); do kill -0 "$EMU_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -0 "$EMU_PID" 2>/dev/null && kill -KILL "$EMU_PID" 2>/dev/null || true
-		wait "$EMU_PID" 2>/dev/null || true
-	fi
-	EMU_PID=""
-}
-
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM

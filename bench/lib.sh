@@ -307,3 +307,15 @@ dispose_bench_tmp() { # exit-status
 		rm -rf "$BENCH_TMP"
 	fi
 }
+
+# Stops the emulator a script started in the background (its pid in EMU_PID): SIGTERM, up to
+# 10 s, then SIGKILL.
+stop_emulator() {
+	if [[ -n "$EMU_PID" ]] && kill -0 "$EMU_PID" 2>/dev/null; then
+		kill -TERM "$EMU_PID" 2>/dev/null || true
+		for _ in $(seq 1 100); do kill -0 "$EMU_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -0 "$EMU_PID" 2>/dev/null && kill -KILL "$EMU_PID" 2>/dev/null || true
+		wait "$EMU_PID" 2>/dev/null || true
+	fi
+	EMU_PID=""
+}
