@@ -354,7 +354,7 @@ public class AmiqusClient {
 		if (seen != null) {
 			this.rateLimit.set(seen);
 		}
-		this.pacer.finished(seen);
+		this.pacer.finished(windowEndOf429(response, seen));
 		return response;
 	}
 
@@ -370,6 +370,20 @@ public class AmiqusClient {
 
 	private record Response(int status, HttpHeaders headers, byte[] body) {
 
+	}
+
+	/**
+	 * What the pacer learns from an answer: for a {@code 429} without
+	 * {@code X-RateLimit-Reset}, the window ends when {@code Retry-After} says, not when
+	 * the pacer's own estimate does (which may be most of a window later).
+	 */
+	private @Nullable RateLimitStatus windowEndOf429(Response response, @Nullable RateLimitStatus seen) {
+		if (response.status() != 429 || (seen != null && seen.reset() != null)) {
+			return seen;
+		}
+		Instant now = this.clock.instant();
+		Instant end = now.plus(AmiqusErrors.retryAfter(response.headers(), now));
+		return new RateLimitStatus((seen != null) ? seen.limit() : null, 0, end);
 	}
 
 }

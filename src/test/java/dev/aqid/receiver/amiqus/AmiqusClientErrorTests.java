@@ -132,6 +132,25 @@ class AmiqusClientErrorTests {
 	}
 
 	@Test
+	void aRateLimitedAnswerWithOnlyRetryAfterEndsThePacersWindowThen() throws InterruptedException {
+		// An answer opens the pacer's own estimate of the window: a minute from now.
+		amiqus.stubFor(get(urlPathEqualTo("/records/2"))
+			.willReturn(okJson("{\"id\": 2}").withHeader("X-RateLimit-Limit", "200")
+				.withHeader("X-RateLimit-Remaining", "150")));
+		this.client.record(2);
+		amiqus.stubFor(get(urlPathEqualTo("/records/1"))
+			.willReturn(json(429, "{\"message\": \"Too Many Attempts.\"}").withHeader("Retry-After", "1")
+				.withHeader("X-RateLimit-Limit", "200")
+				.withHeader("X-RateLimit-Remaining", "0")));
+		catchThrowableOfType(AmiqusRateLimited.class, () -> this.client.record(1));
+
+		// The next turn comes after Retry-After (and the pacer's slack), not at the end
+		// of
+		// the estimated minute.
+		assertThat(this.client.awaitTurn(Instant.now().plusSeconds(10))).isTrue();
+	}
+
+	@Test
 	void waitsUntilTheResetTimeWithoutRetryAfter() {
 		Instant reset = Instant.now().plusSeconds(120);
 		amiqus.stubFor(get(urlPathEqualTo("/records/1"))
