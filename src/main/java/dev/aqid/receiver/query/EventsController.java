@@ -106,9 +106,9 @@ class EventsController {
 					configured maximum (60s by default); 0 or absent answers at once.""",
 					schema = @Schema(type = "string", pattern = "^[0-9]{1,9}(ms|s|m)?$"),
 					example = "30s") @RequestParam(name = "wait", required = false) String wait) {
-		// A request naming wait is mapped to listWaiting (the more specific mapping), so
-		// this
-		// one always answers at once, on the request's own thread: no async dispatch.
+		// A request naming wait goes to listWaiting (the more specific mapping): this one
+		// answers at once, on the request's own thread, with no async dispatch; wait is
+		// declared here only to document it.
 		Listing listing = listing(alias, recordId, clientId, status, receivedAfter, receivedBefore, limit, cursor);
 		return page(listing).orElse(listing.empty());
 	}
